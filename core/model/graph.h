@@ -52,8 +52,8 @@ struct FastGRNNCell {
 };
 
 struct RNNPoolParams {
-  int patch = 8;  // P x P patches
-  int stride = 4; // no padding
+  int patch = 8;     // P x P patches
+  int stride = 4;    // no padding
   FastGRNNCell rnn1; // k -> h1, sweeps rows and columns of a patch
   FastGRNNCell rnn2; // h1 -> h2, bidirectional over the summaries
 };

@@ -12,8 +12,8 @@ namespace {
 
 void expect_inputs(const Layer &layer, std::span<const Shape> inputs, std::size_t count) {
   if (inputs.size() != count)
-    fail(layer, "expects " + std::to_string(count) + " input(s), has " +
-                    std::to_string(inputs.size()));
+    fail(layer,
+         "expects " + std::to_string(count) + " input(s), has " + std::to_string(inputs.size()));
 }
 
 int windows(const Layer &layer, int extent, int window, int stride, int pad) {
@@ -36,12 +36,9 @@ Shape layer_output_shape(const Layer &layer, std::span<const Shape> in) {
   }
   case OpKind::Add:
     expect_inputs(layer, in, 2);
-    if (!(in[0] == in[1]))
-      fail(layer, "adds " + in[0].to_string() + " and " + in[1].to_string());
+    if (!(in[0] == in[1])) fail(layer, "adds " + in[0].to_string() + " and " + in[1].to_string());
     return in[0];
-  case OpKind::L2Norm:
-    expect_inputs(layer, in, 1);
-    return in[0];
+  case OpKind::L2Norm: expect_inputs(layer, in, 1); return in[0];
   case OpKind::RNNPool: {
     expect_inputs(layer, in, 1);
     const auto &p = std::get<RNNPoolParams>(layer.params);
@@ -56,9 +53,7 @@ Shape layer_output_shape(const Layer &layer, std::span<const Shape> in) {
     const auto &p = std::get<ReplicatePadParams>(layer.params);
     return {in[0].h + p.bottom, in[0].w + p.right, in[0].c};
   }
-  case OpKind::GlobalAvgPool:
-    expect_inputs(layer, in, 1);
-    return {1, 1, in[0].c};
+  case OpKind::GlobalAvgPool: expect_inputs(layer, in, 1); return {1, 1, in[0].c};
   case OpKind::FullyConnected: {
     expect_inputs(layer, in, 1);
     const auto &p = std::get<FullyConnectedParams>(layer.params);
@@ -83,7 +78,8 @@ std::map<std::string, Shape> infer_shapes(const Graph &graph) {
     shapes[layer.name] = layer_output_shape(layer, inputs);
   }
   for (const std::string &out : graph.outputs)
-    if (!shapes.count(out)) throw std::invalid_argument("graph output '" + out + "' is not produced");
+    if (!shapes.count(out))
+      throw std::invalid_argument("graph output '" + out + "' is not produced");
   return shapes;
 }
 
