@@ -7,11 +7,24 @@
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/videoio.hpp>
+#include <opencv2/videoio/registry.hpp>
 #include <stdexcept>
 
 namespace fs = std::filesystem;
 
 namespace rnnpool {
+
+namespace {
+
+// Video files go to FFmpeg (or the image-sequence reader for "f_%03d.png" patterns). CAP_ANY would
+// also try camera backends such as gphoto2, which scan USB buses on every failed open.
+bool open_video_file(cv::VideoCapture &capture, const std::string &path) {
+  if (path.find('%') != std::string::npos) return capture.open(path, cv::CAP_IMAGES);
+  if (cv::videoio_registry::hasBackend(cv::CAP_FFMPEG)) return capture.open(path, cv::CAP_FFMPEG);
+  return capture.open(path, cv::CAP_ANY);
+}
+
+} // namespace
 
 struct VideoFileSource::Impl {
   cv::VideoCapture capture;
@@ -19,8 +32,9 @@ struct VideoFileSource::Impl {
 
 VideoFileSource::VideoFileSource(std::string path, bool loop)
     : path_(std::move(path)), loop_(loop), impl_(std::make_shared<Impl>()) {
-  if (!fs::exists(path_)) throw std::invalid_argument("video '" + path_ + "' does not exist");
-  if (!impl_->capture.open(path_, cv::CAP_ANY))
+  if (path_.find('%') == std::string::npos && !fs::exists(path_))
+    throw std::invalid_argument("video '" + path_ + "' does not exist");
+  if (!open_video_file(impl_->capture, path_))
     throw std::invalid_argument("cannot decode video '" + path_ + "'");
   fps_ = impl_->capture.get(cv::CAP_PROP_FPS);
   if (!(fps_ > 0.0 && fps_ < 1000.0)) fps_ = 0.0;
@@ -32,7 +46,7 @@ bool VideoFileSource::read(cv::Mat &frame) {
   if (!loop_) return false;
   // Rewind by reopening: seeking is unreliable for some containers.
   impl_->capture.release();
-  if (!impl_->capture.open(path_, cv::CAP_ANY) || !impl_->capture.read(frame) || frame.empty()) {
+  if (!open_video_file(impl_->capture, path_) || !impl_->capture.read(frame) || frame.empty()) {
     error_ = "video '" + path_ + "' could not be read again";
     return false;
   }
@@ -86,7 +100,14 @@ struct CameraSource::Impl {
 
 CameraSource::CameraSource(int index) : index_(index), impl_(std::make_shared<Impl>()) {
   if (index < 0) throw std::invalid_argument("camera index must be >= 0");
-  if (!impl_->capture.open(index, cv::CAP_ANY))
+    // On Linux ask V4L2 directly: CAP_ANY also tries gphoto2, whose USB autodetection is slow,
+    // leaks, and is not a webcam path.
+#ifdef __linux__
+  const int backend = cv::CAP_V4L2;
+#else
+  const int backend = cv::CAP_ANY;
+#endif
+  if (!impl_->capture.open(index, backend))
     throw std::invalid_argument("camera " + std::to_string(index) + " cannot be opened");
 }
 
