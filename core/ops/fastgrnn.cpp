@@ -33,19 +33,20 @@ void check_fastgrnn_cell(const FastGRNNCell &cell, const char *what) {
   expect_size(what, "bias_update", cell.bias_update.size(), hid);
 }
 
-void fastgrnn_gate_rows(const FastGRNNCell &cell, const float *pre, float *h, std::size_t rows) {
+void fastgrnn_gate_rows(const FastGRNNCell &cell, float *pre, float *candidate, float *h,
+                        std::size_t rows) {
   using Row = Eigen::Array<float, 1, Eigen::Dynamic>;
   const Eigen::Index hid = cell.hidden_size;
   const Eigen::Map<const Row> bias_gate(cell.bias_gate.data(), hid);
   const Eigen::Map<const Row> bias_update(cell.bias_update.data(), hid);
   const float zeta = sigmoid(cell.zeta), nu = sigmoid(cell.nu);
-  // Row by row keeps the arithmetic identical whatever `rows` is (a batch or a single step).
+  // Row by row over contiguous maps: Eigen vectorises these (a 2-D broadcast it does not), and a
+  // single step computes exactly what a batch does.
   for (std::size_t r = 0; r < rows; ++r) {
-    const Eigen::Map<const Row> p(pre + r * hid, hid);
-    Eigen::Map<Row> state(h + r * hid, hid);
-    const Row z = (p + bias_gate).logistic();
-    const Row candidate = (p + bias_update).tanh();
-    state = z * state + (zeta * (1.0f - z) + nu) * candidate;
+    Eigen::Map<Row> z(pre + r * hid, hid), cand(candidate + r * hid, hid), state(h + r * hid, hid);
+    cand = (z + bias_update).tanh();
+    z = (z + bias_gate).logistic(); // in place: pre is not needed any more
+    state = z * state + (zeta * (1.0f - z) + nu) * cand;
   }
 }
 
@@ -59,7 +60,7 @@ void fastgrnn_step(const FastGRNNCell &cell, const float *x, float *h, float *sc
                   Eigen::Map<const RowMat>(cell.W.data(), in, hid);
   pre.noalias() += Eigen::Map<const Eigen::RowVectorXf>(h, hid) *
                    Eigen::Map<const RowMat>(cell.U.data(), hid, hid);
-  detail::fastgrnn_gate_rows(cell, scratch, h, 1);
+  detail::fastgrnn_gate_rows(cell, scratch, scratch + hid, h, 1);
 }
 
 } // namespace rnnpool

@@ -14,6 +14,8 @@ void check_fastgrnn_cell(const FastGRNNCell &cell, const char *what);
 
 // Gate step for `rows` states at once. pre[r] = x_r@W + h_r@U (rows x hidden, row-major) on entry;
 // h (rows x hidden) is updated in place: h <- z*h + (sigmoid(zeta)*(1-z) + sigmoid(nu)) * h~.
-void fastgrnn_gate_rows(const FastGRNNCell &cell, const float *pre, float *h, std::size_t rows);
+// pre is clobbered and candidate (rows x hidden) is work space: no allocations here.
+void fastgrnn_gate_rows(const FastGRNNCell &cell, float *pre, float *candidate, float *h,
+                        std::size_t rows);
 
 } // namespace rnnpool::detail

@@ -42,9 +42,11 @@ void bidirectional(const FastGRNNCell &rnn2, const float *summaries, int count, 
 // states. Each step is one matrix product over all sequences.
 template <typename Source>
 void run_sequences(const FastGRNNCell &cell, const float *proj, Source source, std::size_t count,
-                   int steps, float *state, std::vector<float> &pre) {
+                   int steps, float *state, std::vector<float> &pre,
+                   std::vector<float> &candidate) {
   const Eigen::Index hid = cell.hidden_size;
   pre.resize(count * hid);
+  candidate.resize(count * hid);
   Eigen::Map<RowMat> pre_m(pre.data(), Eigen::Index(count), hid);
   Eigen::Map<RowMat> state_m(state, Eigen::Index(count), hid);
   const Eigen::Map<const RowMat> u(cell.U.data(), hid, hid);
@@ -53,7 +55,7 @@ void run_sequences(const FastGRNNCell &cell, const float *proj, Source source, s
     for (std::size_t n = 0; n < count; ++n)
       std::copy_n(proj + source(n, t) * hid, hid, pre.data() + n * hid);
     if (t > 0) pre_m.noalias() += state_m * u; // the zero initial state contributes nothing
-    detail::fastgrnn_gate_rows(cell, pre.data(), state, count);
+    detail::fastgrnn_gate_rows(cell, pre.data(), candidate.data(), state, count);
   }
 }
 
@@ -100,7 +102,7 @@ void rnnpool_layer(const Tensor &in, const RNNPoolParams &p, Tensor &out) {
   out.reshape({out_h, out_w, 4 * h2});
 
   // Work buffers live on as long as the thread: no allocations per frame once warmed up.
-  thread_local std::vector<float> pixel_proj, row_state, col_state, summary_proj, pre;
+  thread_local std::vector<float> pixel_proj, row_state, col_state, summary_proj, pre, candidate;
 
   // Every pixel's x@W1, shared by the row and the column sweeps of every patch containing it.
   pixel_proj.resize(std::size_t(used_h) * W * h1);
@@ -119,14 +121,14 @@ void rnnpool_layer(const Tensor &in, const RNNPoolParams &p, Tensor &out) {
         const std::size_t y = n / out_w, j = n % out_w;
         return y * W + j * S + t;
       },
-      rows_n, P, row_state.data(), pre);
+      rows_n, P, row_state.data(), pre, candidate);
   run_sequences(
       p.rnn1, pixel_proj.data(),
       [&](std::size_t n, int t) {
         const std::size_t x = n / out_h, i = n % out_h;
         return (i * S + t) * W + x;
       },
-      cols_n, P, col_state.data(), pre);
+      cols_n, P, col_state.data(), pre, candidate);
 
   // Every summary's s@W2, shared by both directions and by overlapping patches. One table:
   // row summaries first, column summaries from row rows_n on.
@@ -148,7 +150,7 @@ void rnnpool_layer(const Tensor &in, const RNNPoolParams &p, Tensor &out) {
         if (d < 2) return (i * S + step) * out_w + j; // row summary (y, j)
         return rows_n + (j * S + step) * out_h + i;   // column summary (x, i)
       },
-      patches * 4, P, out.data(), pre);
+      patches * 4, P, out.data(), pre, candidate);
 }
 
 } // namespace rnnpool
