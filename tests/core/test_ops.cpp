@@ -69,6 +69,11 @@ struct ConvCase {
   Activation activation;
 };
 
+// gtest would otherwise print the struct's bytes, padding included.
+void PrintTo(const ConvCase &cc, std::ostream *os) {
+  *os << cc.name;
+}
+
 Conv2dParams random_conv(const ConvCase &cc, unsigned seed) {
   Conv2dParams p;
   p.out_channels = cc.out_channels;
