@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/io/model_file.h"
 
-#include "core/io/bn_fold_interim.h"
+#include "core/model/batch_norm.h"
 #include "core/model/shape_inference.h"
 #include "core/model/zoo.h"
 
@@ -302,9 +302,9 @@ Graph graph_from_state_dict(const Graph &architecture, const StateDict &state_di
         c->bias = get(n.bias).floats;
       } else {
         c->bias.clear();
-        fold_batch_norm_interim(*c, get(n.bn + ".weight").floats, get(n.bn + ".bias").floats,
-                                get(n.bn + ".running_mean").floats,
-                                get(n.bn + ".running_var").floats, 1e-5f);
+        fold_batch_norm(*c, get(n.bn + ".weight").floats, get(n.bn + ".bias").floats,
+                        get(n.bn + ".running_mean").floats, get(n.bn + ".running_var").floats,
+                        1e-5f);
       }
     } else if (auto *p = std::get_if<RNNPoolParams>(&l.params)) {
       for (const auto &[prefix, cell] :
