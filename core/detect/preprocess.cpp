@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/detect/preprocess.h"
 
+#include "core/io/file_bytes.h"
+
 #include <algorithm>
 #include <cmath>
 #include <opencv2/imgcodecs.hpp>
@@ -62,9 +64,17 @@ PreprocessedImage preprocess(const cv::Mat &image, const PreprocessConfig &confi
 }
 
 cv::Mat read_image(const std::string &path) {
-  cv::Mat image = cv::imread(path, cv::IMREAD_COLOR);
-  if (image.empty())
-    throw std::runtime_error(path + ": cannot read image (missing or not an image)");
+  // Decoding from our own read keeps OpenCV from logging its own warning for a missing file:
+  // the caller's one error line is the whole report.
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes = read_binary_file(path);
+  } catch (const std::runtime_error &) {
+    throw std::runtime_error(path + ": cannot open image file");
+  }
+  cv::Mat image;
+  if (!bytes.empty()) image = cv::imdecode(bytes, cv::IMREAD_COLOR);
+  if (image.empty()) throw std::runtime_error(path + ": not a readable image");
   return image;
 }
 

@@ -287,22 +287,6 @@ std::vector<std::uint8_t> serialize_npy(const NpyArray &array) {
   return out;
 }
 
-std::vector<std::uint8_t> read_binary_file(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot open for reading");
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                  std::istreambuf_iterator<char>());
-  if (in.bad()) throw std::runtime_error(path + ": read error");
-  return bytes;
-}
-
-void write_binary_file(const std::string &path, std::span<const std::uint8_t> bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw std::runtime_error(path + ": cannot open for writing");
-  out.write(reinterpret_cast<const char *>(bytes.data()), std::streamsize(bytes.size()));
-  if (!out.flush()) throw std::runtime_error(path + ": write error");
-}
-
 NpyArray read_npy_file(const std::string &path) {
   return parse_npy(read_binary_file(path), path);
 }

@@ -4,6 +4,8 @@
 // refuses shapes whose element count overflows or does not match the data.
 #pragma once
 
+#include "core/io/file_bytes.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -47,9 +49,5 @@ NpyArray read_npy_file(const std::string &path);
 // Serialises as format 1.0 ("<f4" for float arrays, "<i8" for Int64 ones).
 std::vector<std::uint8_t> serialize_npy(const NpyArray &array);
 void write_npy_file(const std::string &path, const NpyArray &array);
-
-// Whole-file helpers shared by the readers/writers; errors name the path.
-std::vector<std::uint8_t> read_binary_file(const std::string &path);
-void write_binary_file(const std::string &path, std::span<const std::uint8_t> bytes);
 
 } // namespace rnnpool

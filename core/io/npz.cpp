@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/io/npz.h"
 
+#include <algorithm>
 #include <memory>
 #include <zip.h>
 
@@ -66,15 +67,23 @@ NpzArrays parse_npz(std::span<const std::uint8_t> bytes, const std::string &what
 
     std::unique_ptr<zip_file_t, EntryCloser> file(zip_fopen_index(za.get(), zip_uint64_t(i), 0));
     if (!file) fail(entry_what, std::string("cannot open entry (") + zip_strerror(za.get()) + ")");
-    std::vector<std::uint8_t> data(st.size);
+    // Deflate cannot exceed ~1032:1, so a larger claimed ratio is a forged header; reading in
+    // chunks then bounds memory by the bytes that really decompress.
+    if ((st.valid & ZIP_STAT_COMP_SIZE) && st.size / 1100 > st.comp_size)
+      fail(entry_what, "entry claims an impossible compression ratio");
+    std::vector<std::uint8_t> data;
+    constexpr std::size_t kChunk = 1 << 16;
     zip_uint64_t got = 0;
     while (got < st.size) {
-      const zip_int64_t n = zip_fread(file.get(), data.data() + got, st.size - got);
+      const std::size_t want = std::size_t(std::min<zip_uint64_t>(kChunk, st.size - got));
+      data.resize(std::size_t(got) + want);
+      const zip_int64_t n = zip_fread(file.get(), data.data() + got, want);
       if (n < 0)
         fail(entry_what, std::string("corrupt entry (") + zip_file_strerror(file.get()) + ")");
       if (n == 0) break;
       got += zip_uint64_t(n);
     }
+    data.resize(std::size_t(got));
     if (got != st.size) fail(entry_what, "entry is truncated");
     arrays.emplace(name, parse_npy(data, entry_what));
   }
