@@ -6,6 +6,7 @@
 #include "core/model/zoo.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -203,16 +204,24 @@ ModelManifest parse_manifest(const std::string &json_text, const std::string &wh
   return m;
 }
 
+// The shortest decimal that reads back as the same float, so manifests say 0.05, not
+// 0.05000000074505806.
+static double json_float(float v) {
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::strtod(std::string(buf, end).c_str(), nullptr) : double(v);
+}
+
 std::string manifest_to_json(const ModelManifest &m) {
   nlohmann::ordered_json j;
   j["architecture"] = m.architecture;
   if (!m.description.empty()) j["description"] = m.description;
   j["input_width"] = m.input_width;
   j["input_height"] = m.input_height;
-  j["mean"] = m.mean;
-  j["score_threshold"] = m.score_threshold;
-  j["candidate_threshold"] = m.candidate_threshold;
-  j["nms_iou"] = m.nms_iou;
+  j["mean"] = json_float(m.mean);
+  j["score_threshold"] = json_float(m.score_threshold);
+  j["candidate_threshold"] = json_float(m.candidate_threshold);
+  j["nms_iou"] = json_float(m.nms_iou);
   j["top_k"] = m.top_k;
   j["keep_top_k"] = m.keep_top_k;
   return j.dump(2) + "\n";
