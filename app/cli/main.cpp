@@ -17,8 +17,7 @@ int main(int argc, char **argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "rnnpool-cli 0.1.0");
   int exit_code = 0;
-  for (const auto &install : rnnpool::cli::command_registry())
-    install(app, exit_code);
+  for (const auto &install : rnnpool::cli::command_registry()) install(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
