@@ -122,7 +122,61 @@ def check_bad_model(cli):
         assert p.stdout == "", p.stdout
 
 
-CHECKS = {"analyze-mobilenetv2": check_mobilenetv2,
+def plan_json(cli, model, strategy, dtype):
+    d = json.loads(run(cli, "plan", "--model", model, "--strategy", strategy, "--dtype", dtype,
+                       "--format", "json").stdout)
+    for key in ("peak_bytes", "peak_step", "arena_bytes", "steps"):
+        assert key in d, key
+    # Replay: live buffers of a step never overlap, totals add up, the arena holds them all.
+    for step in d["steps"]:
+        bufs = sorted((b["offset"], b["offset"] + b["bytes"], b["name"]) for b in step["buffers"]
+                      if b["bytes"] > 0)
+        end, last = 0, None
+        for begin, stop, name in bufs:
+            assert begin >= end, f"{name} overlaps {last} at {step['layer']}"
+            end, last = stop, name
+        assert sum(b["bytes"] for b in step["buffers"]) == step["live_bytes"], step["layer"]
+        assert all(e <= d["arena_bytes"] for _, e, _ in bufs), step["layer"]
+    assert d["peak_bytes"] == max(s["live_bytes"] for s in d["steps"])
+    assert d["steps"][d["peak_step"]]["live_bytes"] == d["peak_bytes"]
+    assert d["arena_bytes"] >= d["peak_bytes"]
+    print(f"{model} {strategy} {dtype}: peak {d['peak_bytes']:,} B "
+          f"({d['peak_bytes'] / 2**20:.4f} MiB) at {d['steps'][d['peak_step']]['layer']}, "
+          f"arena {d['arena_bytes']:,} B")
+    return d
+
+
+def check_plan_paper(cli):
+    d = plan_json(cli, "mobilenetv2", "paper", "f32")
+    assert abs(d["peak_bytes"] / 2**20 - 2.2969) <= 0.01 * 2.2969, d["peak_bytes"]
+    d = plan_json(cli, "mobilenetv2-rnnpool", "paper", "f32")
+    assert abs(d["peak_bytes"] / 2**20 - 0.24) <= 0.03 * 0.24, d["peak_bytes"]
+
+
+def check_plan_layer(cli):
+    d = plan_json(cli, "rnnpool-face-m4", "layer", "i8")
+    # mob.0.dw: 40x30x128 int8 in and out plus 128*9 int16 of depthwise scratch.
+    assert d["peak_bytes"] == 2 * 40 * 30 * 128 + 128 * 9 * 2, d["peak_bytes"]
+    print(f"reference C code buffer: 184,576 B; layer plan peak exceeds it by "
+          f"{d['peak_bytes'] - 184576:,} B")
+    rows = list(csv.DictReader(io.StringIO(run(
+        cli, "plan", "--model", "rnnpool-face-m4", "--strategy", "layer", "--dtype", "i8",
+        "--format", "csv").stdout)))
+    assert len(rows) == sum(len(s["buffers"]) for s in d["steps"])
+
+
+def check_plan_errors(cli):
+    for args in (["--model", "mobilenetv2", "--strategy", "streaming"],
+                 ["--model", "mobilenetv2", "--strategy", "bands"],
+                 ["--model", "nope", "--strategy", "layer"]):
+        p = run(cli, "plan", *args, expect_rc=1)
+        lines = p.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("rnnpool-cli: "), lines
+
+
+CHECKS = {"plan-paper": check_plan_paper, "plan-layer": check_plan_layer,
+          "plan-errors": check_plan_errors,
+          "analyze-mobilenetv2": check_mobilenetv2,
           "analyze-mobilenetv2-rnnpool": check_mobilenetv2_rnnpool,
           "analyze-face-m4": check_face_m4, "analyze-bad-model": check_bad_model}
 
