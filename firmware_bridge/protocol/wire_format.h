@@ -190,7 +190,7 @@ typedef struct rnnpool_timings {
   uint32_t frame_id;
   uint8_t unit; /* rnnpool_time_unit */
   uint8_t count;
-  uint32_t frame_total; /* FRAME_BEGIN to the end of the last layer */
+  uint32_t frame_total; /* time computing this frame (not waiting for pixels) */
   uint32_t layer[RNNPOOL_MAX_LAYERS];
 } rnnpool_timings;
 
