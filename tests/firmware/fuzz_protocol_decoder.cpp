@@ -73,11 +73,51 @@ void decode_stream(const uint8_t *data, size_t size, uint16_t capacity) {
   }
 }
 
+// Random bytes rarely carry a valid CRC, so also read the input as a script of messages
+// ([length][type][payload...]...), encode them, and check that the decoder returns exactly
+// those messages, in order; this drives well-formed payloads of every type into the unpackers.
+void round_trip_script(const uint8_t *data, size_t size) {
+  std::vector<uint8_t> stream;
+  std::vector<std::vector<uint8_t>> sent;
+  std::vector<uint8_t> types;
+  size_t i = 0;
+  while (i + 2 <= size) {
+    const size_t length = data[i] <= size - i - 2 ? data[i] : size - i - 2;
+    const uint8_t type = data[i + 1];
+    const uint8_t *payload = data + i + 2;
+    std::vector<uint8_t> frame(length + RNNPOOL_WIRE_OVERHEAD);
+    if (rnnpool_wire_encode(type, static_cast<uint16_t>(sent.size()), payload,
+                            static_cast<uint16_t>(length), frame.data(),
+                            frame.size()) != frame.size())
+      std::abort();
+    stream.insert(stream.end(), frame.begin(), frame.end());
+    sent.emplace_back(payload, payload + length);
+    types.push_back(type);
+    i += 2 + length;
+  }
+  std::vector<uint8_t> buffer(256);
+  rnnpool_wire_decoder decoder;
+  rnnpool_wire_decoder_init(&decoder, buffer.data(), 256);
+  size_t received = 0;
+  for (uint8_t byte : stream) {
+    const rnnpool_decode_status status = rnnpool_wire_decoder_push(&decoder, byte);
+    if (status == RNNPOOL_DECODE_MORE) continue;
+    if (status != RNNPOOL_DECODE_MESSAGE || received >= sent.size()) std::abort();
+    if (decoder.seq != received || decoder.type != types[received] ||
+        std::vector<uint8_t>(decoder.payload, decoder.payload + decoder.length) != sent[received])
+      std::abort();
+    unpack_everything(decoder.payload, decoder.length);
+    ++received;
+  }
+  if (received != sent.size()) std::abort();
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   decode_stream(data, size, 2048);
   decode_stream(data, size, RNNPOOL_WIRE_MAX_PAYLOAD);
   unpack_everything(data, size); // raw payload bytes, no framing
+  round_trip_script(data, size);
   return 0;
 }

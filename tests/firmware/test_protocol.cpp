@@ -92,9 +92,9 @@ TEST(FrameEncoder, RefusesOversizeAndTooSmallBuffers) {
   EXPECT_EQ(rnnpool_wire_encode(1, 0, big.data(), static_cast<uint16_t>(big.size()), out.data(),
                                 out.size()),
             0u);
-  Bytes small(10);
-  EXPECT_EQ(rnnpool_wire_encode(1, 0, nullptr, 0, small.data(), small.size()), 0u);
-  EXPECT_EQ(rnnpool_wire_encode(1, 0, nullptr, 0, small.data(), 11), 11u);
+  Bytes exact(RNNPOOL_WIRE_OVERHEAD);
+  EXPECT_EQ(rnnpool_wire_encode(1, 0, nullptr, 0, exact.data(), exact.size() - 1), 0u);
+  EXPECT_EQ(rnnpool_wire_encode(1, 0, nullptr, 0, exact.data(), exact.size()), exact.size());
 }
 
 TEST(FrameEncoder, PacksInPlace) {
