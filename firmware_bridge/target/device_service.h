@@ -11,6 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define RNNPOOL_FW_VERSION_MAJOR 0u
 #define RNNPOOL_FW_VERSION_MINOR 1u
 #define RNNPOOL_FW_VERSION_PATCH 0u
@@ -37,5 +41,9 @@ void device_service_on_message(uint8_t type, uint16_t seq, const uint8_t *payloa
 void device_service_on_decode_error(int status, uint8_t type, uint16_t seq);
 /* Received bytes were lost; the host should retry its last request. */
 void device_service_on_rx_overflow(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* RNNPOOL_DEVICE_SERVICE_H */

@@ -10,6 +10,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* CRC-32 of the model's weights (0 for the stub); the host refuses a different digest. */
 uint32_t model_digest(void);
 uint8_t model_layer_count(void);
@@ -29,5 +33,9 @@ int model_finish(rnnpool_detections *detections, rnnpool_layer_digests *digests,
  * Returns RNNPOOL_ERR_BAD_LAYER or RNNPOOL_ERR_NOT_AVAILABLE when it cannot. */
 int model_layer_tensor(uint8_t layer, uint32_t offset, uint16_t max_length,
                        rnnpool_layer_tensor *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* RNNPOOL_MODEL_H */

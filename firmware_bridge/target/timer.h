@@ -6,7 +6,15 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 void timer_init(uint32_t clock_hz);
 uint64_t timer_now(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* RNNPOOL_TIMER_H */
