@@ -4,6 +4,7 @@
 #   RNNPOOL_HAVE_FIRMWARE        ON when the images are built
 #   RNNPOOL_FIRMWARE_QEMU_ELF    path of rnnpool-fw-qemu-netduinoplus2.elf
 #   RNNPOOL_FIRMWARE_NUCLEO_ELF  path of rnnpool-fw-nucleo-f439zi.elf (and .bin next to it)
+#   RNNPOOL_FIRMWARE_ARENA_SIZE  arena bytes the images are built with (a cache option)
 # and the target `rnnpool_firmware` to depend on.
 include(ExternalProject)
 
@@ -17,6 +18,8 @@ if(NOT RNNPOOL_ARM_GCC)
   return()
 endif()
 
+set(RNNPOOL_FIRMWARE_ARENA_SIZE 32768 CACHE STRING
+  "Bytes of the firmware's activation arena (the streaming plan's size once the model exists)")
 set(_fw_dir "${CMAKE_BINARY_DIR}/firmware")
 set(RNNPOOL_FIRMWARE_QEMU_ELF "${_fw_dir}/rnnpool-fw-qemu-netduinoplus2.elf" CACHE INTERNAL "")
 set(RNNPOOL_FIRMWARE_NUCLEO_ELF "${_fw_dir}/rnnpool-fw-nucleo-f439zi.elf" CACHE INTERNAL "")
@@ -26,6 +29,7 @@ ExternalProject_Add(rnnpool_firmware
   CMAKE_ARGS
     -DCMAKE_TOOLCHAIN_FILE=${PROJECT_SOURCE_DIR}/cmake/toolchain-arm-none-eabi.cmake
     -DCMAKE_BUILD_TYPE=MinSizeRel
+    -DRNNPOOL_ARENA_SIZE=${RNNPOOL_FIRMWARE_ARENA_SIZE}
   # The sub-build tracks its own sources (including firmware_bridge/protocol); always run it.
   BUILD_ALWAYS ON
   INSTALL_COMMAND ""
