@@ -20,8 +20,16 @@ int main(int argc, char **argv) {
   for (const auto &install : rnnpool::cli::command_registry()) install(app, exit_code);
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError &e) {
+  } catch (const CLI::CallForHelp &e) {
     return app.exit(e);
+  } catch (const CLI::CallForAllHelp &e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion &e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError &e) {
+    // One line, as for every other error; --help has the details.
+    std::cerr << "rnnpool-cli: error: " << e.what() << " (see --help)\n";
+    return 2;
   } catch (const std::exception &e) {
     // Commands report their own errors; this is the last line of defence: one line, non-zero.
     std::cerr << "rnnpool-cli: error: " << e.what() << "\n";

@@ -19,7 +19,15 @@ Graph make_rnnpool_face_m4(Shape input = {240, 320, 1});
 // The detection sources feeding head k (0..3), in order.
 std::vector<std::string> rnnpool_face_m4_sources();
 
-// Names accepted by make_zoo_model(), e.g. "rnnpool-face-m4".
+// MobileNetV2 for ImageNet: 224x224x3 input, width 1.0, 1000 classes, batch norm folded.
+Graph make_mobilenetv2();
+
+// MobileNetV2-RNNPool (RNNPool paper Table 10): conv 3x3/2 to 112x112x32, RNNPool patch 6 stride 4
+// (h1 = h2 = 16) replicate-padded to 28x28x64, then MobileNetV2's last four stages, conv 1x1 to
+// 1280, global average pool, FC 1000.
+Graph make_mobilenetv2_rnnpool();
+
+// Names accepted by make_zoo_model(): "rnnpool-face-m4", "mobilenetv2", "mobilenetv2-rnnpool".
 std::vector<std::string> zoo_model_names();
 
 // A zoo architecture by name; throws std::invalid_argument listing the known names otherwise.
@@ -33,6 +41,8 @@ std::string add_mbconv(Graph &g, const std::string &block, const std::string &in
                        int in_channels, int expansion, int out_channels, int stride);
 Layer conv_layer(const std::string &name, const std::string &input, int out_channels, int kernel,
                  int stride, int pad, int groups, Activation act, const std::string &block);
+// RNNPool over `in_channels` with RNN1 k -> hidden1 and RNN2 hidden1 -> hidden2 (no weights).
+RNNPoolParams rnnpool_params(int patch, int stride, int in_channels, int hidden1, int hidden2);
 } // namespace zoo_detail
 
 } // namespace rnnpool

@@ -2,42 +2,6 @@
 #include "core/model/zoo.h"
 
 namespace rnnpool {
-namespace zoo_detail {
-
-Layer conv_layer(const std::string &name, const std::string &input, int out_channels, int kernel,
-                 int stride, int pad, int groups, Activation act, const std::string &block) {
-  Conv2dParams p;
-  p.out_channels = out_channels;
-  p.kernel = kernel;
-  p.stride = stride;
-  p.pad = pad;
-  p.groups = groups;
-  p.activation = act;
-  return Layer{name, OpKind::Conv2d, {input}, p, block};
-}
-
-std::string add_mbconv(Graph &g, const std::string &block, const std::string &input,
-                       int in_channels, int expansion, int out_channels, int stride) {
-  const int hidden = in_channels * expansion;
-  std::string x = input;
-  if (expansion != 1) {
-    g.layers.push_back(
-        conv_layer(block + ".expand", x, hidden, 1, 1, 0, 1, Activation::ReLU6, block));
-    x = block + ".expand";
-  }
-  g.layers.push_back(
-      conv_layer(block + ".dw", x, hidden, 3, stride, 1, hidden, Activation::ReLU6, block));
-  g.layers.push_back(conv_layer(block + ".project", block + ".dw", out_channels, 1, 1, 0, 1,
-                                Activation::None, block));
-  if (stride == 1 && in_channels == out_channels) {
-    g.layers.push_back(
-        Layer{block + ".add", OpKind::Add, {input, block + ".project"}, NoParams{}, block});
-    return block + ".add";
-  }
-  return block + ".project";
-}
-
-} // namespace zoo_detail
 
 using namespace zoo_detail;
 
@@ -47,14 +11,8 @@ Graph make_rnnpool_face_m4(Shape input) {
   g.input_shape = input;
   g.layers.push_back(conv_layer("conv", "input", 4, 3, 2, 1, 1, Activation::ReLU6, "conv"));
 
-  RNNPoolParams pool;
-  pool.patch = 8;
-  pool.stride = 4;
-  pool.rnn1.input_size = 4;
-  pool.rnn1.hidden_size = 16;
-  pool.rnn2.input_size = 16;
-  pool.rnn2.hidden_size = 16;
-  g.layers.push_back(Layer{"rnn_model", OpKind::RNNPool, {"conv"}, pool, "rnnpool"});
+  g.layers.push_back(
+      Layer{"rnn_model", OpKind::RNNPool, {"conv"}, rnnpool_params(8, 4, 4, 16, 16), "rnnpool"});
   g.layers.push_back(
       Layer{"rnn_pad", OpKind::ReplicatePad, {"rnn_model"}, ReplicatePadParams{1, 1}, "rnnpool"});
 

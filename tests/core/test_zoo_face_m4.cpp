@@ -27,3 +27,11 @@ TEST(ZooFaceM4, UnknownNameListsKnownOnes) {
     EXPECT_NE(std::string(e.what()).find("rnnpool-face-m4"), std::string::npos);
   }
 }
+
+TEST(Zoo, EveryNameBuildsAConsistentGraph) {
+  for (const std::string &name : zoo_model_names()) {
+    const Graph g = make_zoo_model(name);
+    EXPECT_EQ(g.architecture, name);
+    EXPECT_NO_THROW(infer_shapes(g)) << name;
+  }
+}
