@@ -58,6 +58,7 @@ void QuantizedExecutor::run(std::span<const std::uint8_t> frame) {
     throw std::invalid_argument("quantized executor: frame has " + std::to_string(frame.size()) +
                                 " pixels, the model expects " + in.to_string());
   outputs_.clear();
+  frame_.assign(frame.begin(), frame.end());
   auto add = [&](const std::string &name, const char *type, Shape shape) -> std::uint8_t * {
     const TensorQuantInfo &info = model_.tensor(name);
     QuantizedLayerOutput o{name, type, shape, info.scale, {}};

@@ -40,12 +40,15 @@ public:
   Tensor dequantized(const std::string &name) const;
 
   const QuantizedModel &model() const { return model_; }
+  // The frame of the last run (what the device must receive to reproduce it).
+  const std::vector<std::uint8_t> &frame() const { return frame_; }
 
 private:
   const QuantizedModel &model_;
   rp_face_model_t kernels_;
   std::vector<QuantizedLayerOutput> outputs_;
   std::vector<std::int32_t> scratch_; // int32 for 4-byte alignment
+  std::vector<std::uint8_t> frame_;
 };
 
 // The uint8 frame the device receives for a preprocessed float input (pixel - mean).

@@ -271,6 +271,47 @@ const TensorQuantInfo &QuantizedModel::tensor(const std::string &name) const {
   throw std::invalid_argument("quantized model: no tensor '" + name + "'");
 }
 
+QuantizedModel with_input_shape(const QuantizedModel &model, Shape input) {
+  if (input.c != 1 || input.h < 16 || input.w < 16)
+    throw std::invalid_argument("quantized model: unsupported input " + input.to_string());
+  QuantizedModel m = model;
+  m.input = input;
+  auto conv_out = [](rp_conv_t &d, int h, int w) {
+    d.in_h = h;
+    d.in_w = w;
+    d.out_h = (h + 2 * d.pad - d.kernel) / d.stride + 1;
+    d.out_w = (w + 2 * d.pad - d.kernel) / d.stride + 1;
+  };
+  conv_out(m.conv.dims, input.h, input.w);
+  rp_rnnpool_t &p = m.rnnpool.dims;
+  p.in_h = m.conv.dims.out_h;
+  p.in_w = m.conv.dims.out_w;
+  if (p.in_h < p.patch || p.in_w < p.patch)
+    throw std::invalid_argument("quantized model: input " + input.to_string() +
+                                " is too small for the RNNPool patch");
+  int h = rp_rnnpool_out_h(&p) + m.pad_bottom, w = rp_rnnpool_out_w(&p) + m.pad_right;
+  int source_h[RP_FACE_HEADS], source_w[RP_FACE_HEADS];
+  for (int i = 0; i < RP_FACE_MBCONVS; ++i) {
+    rp_mbconv_t &b = m.mob[i].dims;
+    b.in_h = h;
+    b.in_w = w;
+    conv_out(m.mob[i].depthwise.dims, h, w);
+    h = m.mob[i].depthwise.dims.out_h;
+    w = m.mob[i].depthwise.dims.out_w;
+    source_h[i] = h;
+    source_w[i] = w;
+  }
+  for (int k = 0; k < RP_FACE_L2NORMS; ++k)
+    m.l2norm[k].dims.pixels = source_h[k] * source_w[k];
+  for (int k = 0; k < RP_FACE_HEADS; ++k) {
+    conv_out(m.loc[k].dims, source_h[k], source_w[k]);
+    conv_out(m.conf[k].dims, source_h[k], source_w[k]);
+  }
+  for (auto &t : m.tensors)
+    t.shape = {0, 0, t.shape.c}; // per-size shapes: see the executor
+  return m;
+}
+
 std::map<std::string, std::size_t> quantized_element_bytes(const QuantizedModel &model) {
   std::map<std::string, std::size_t> m;
   for (const auto &t : model.tensors)

@@ -43,6 +43,7 @@ struct QuantizedModel {
   QL2Norm l2norm[RP_FACE_L2NORMS];
   QConv loc[RP_FACE_HEADS], conf[RP_FACE_HEADS];
   std::vector<TensorQuantInfo> tensors; // every executed tensor, in execution order
+  std::string manifest_json;            // the float model's manifest (detection settings)
 
   // The kernel structs pointing into this object (valid while it lives, unmoved).
   rp_face_model_t view() const;
@@ -56,6 +57,10 @@ struct QuantizedModel {
 // Quantizes an executable rnnpool-face-m4 graph. `ranges` must hold every layer output of the
 // graph (calibrate() gives that). Throws std::invalid_argument naming what is missing or wrong.
 QuantizedModel quantize_face_model(const Graph &graph, double mean, const ActivationRanges &ranges);
+
+// The same model for another frame size: only the dimensions change (integer parameters do not
+// depend on the input size), as FaceDetector rebuilds the float graph per input size.
+QuantizedModel with_input_shape(const QuantizedModel &model, Shape input);
 
 // Element size in bytes of each tensor of the quantized model (for the memory planner): graph
 // tensor name -> 1 (uint8/int8) or 2 (int16). Fused MBConv internals (expand, dw) are listed

@@ -115,6 +115,7 @@ std::string quantized_model_to_json(const QuantizedModel &m) {
   std::snprintf(digest, sizeof digest, "%08x", m.digest());
   j["digest"] = digest;
   j["weight_bytes"] = m.weight_bytes();
+  if (!m.manifest_json.empty()) j["manifest"] = json::parse(m.manifest_json);
   for (const auto &t : m.tensors)
     j["tensors"].push_back({{"name", t.name},
                             {"type", t.type},
@@ -169,6 +170,7 @@ QuantizedModel quantized_model_from_json(const std::string &text, const std::str
     if (in.size() != 3) throw std::runtime_error("input must be [h, w, c]");
     m.input = {in[0], in[1], in[2]};
     m.mean = j.at("mean").get<double>();
+    if (j.contains("manifest")) m.manifest_json = j.at("manifest").dump();
     for (const auto &t : j.at("tensors")) {
       const auto s = t.at("shape").get<std::vector<int>>();
       if (s.size() != 3) throw std::runtime_error("tensor shape must be [h, w, c]");
