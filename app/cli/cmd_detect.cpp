@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// rnnpool-cli detect: face boxes for image files, in original image pixels, with timings.
+#include "app/cli/command.h"
+#include "core/detect/detector.h"
+#include "core/quant/golden.h"
+#include "core/quant/quantized_detector.h"
+#include "core/quant/quantized_model_file.h"
+
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+namespace rnnpool::cli {
+namespace {
+
+const char *const kBundledModel = "resources/models/rnnpool-face-m4.npz";
+
+// The bundled model: in the source tree the binary was built from, else next to the executable.
+std::string default_model_path() {
+  std::vector<std::filesystem::path> candidates{std::filesystem::path(RNNPOOL_SOURCE_DIR) /
+                                                kBundledModel};
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    candidates.push_back(exe.parent_path() / kBundledModel);
+    candidates.push_back(exe.parent_path() / std::filesystem::path(kBundledModel).filename());
+  }
+  for (const auto &c : candidates)
+    if (std::filesystem::exists(c)) return c.string();
+  throw std::runtime_error(std::string("no --model given and the bundled model ") + kBundledModel +
+                           " is absent (make one with: rnnpool-cli init-model --random)");
+}
+
+struct DetectOptions {
+  std::string model;
+  std::vector<std::string> images;
+  bool json = false;
+  float threshold = -1.0f; // < 0: the model's manifest score_threshold
+  std::string quantized;   // a quantized model file: detect through the integer kernels
+  std::string golden;      // with quantized: write per-layer raw integer outputs here
+};
+
+int run_detect(const DetectOptions &opt) {
+  std::unique_ptr<FaceDetector> detector;
+  std::unique_ptr<quant::QuantizedFaceDetector> qdetector;
+  if (!opt.golden.empty() && opt.quantized.empty())
+    throw std::invalid_argument("--golden needs --quantized");
+  if (opt.quantized.empty())
+    detector = std::make_unique<FaceDetector>(
+        load_model_file(opt.model.empty() ? default_model_path() : opt.model));
+  else
+    qdetector =
+        std::make_unique<quant::QuantizedFaceDetector>(quant::load_quantized_model(opt.quantized));
+  auto detect = [&](const cv::Mat &image) {
+    if (qdetector)
+      return opt.threshold < 0 ? qdetector->detect(image) : qdetector->detect(image, opt.threshold);
+    return opt.threshold < 0 ? detector->detect(image) : detector->detect(image, opt.threshold);
+  };
+  nlohmann::ordered_json images = nlohmann::ordered_json::array();
+  for (const std::string &path : opt.images) {
+    const cv::Mat image = read_image(path);
+    const DetectionResult r = detect(image);
+    if (!opt.golden.empty())
+      quant::write_golden_vectors(*qdetector->executor(), opt.golden,
+                                  std::filesystem::path(path).stem().string());
+    if (opt.json) {
+      nlohmann::ordered_json boxes = nlohmann::ordered_json::array();
+      for (const Detection &d : r.boxes)
+        boxes.push_back(
+            {{"x1", d.x1}, {"y1", d.y1}, {"x2", d.x2}, {"y2", d.y2}, {"score", d.score}});
+      images.push_back({{"path", path},
+                        {"width", image.cols},
+                        {"height", image.rows},
+                        {"ms", r.timing.total_ms},
+                        {"boxes", std::move(boxes)}});
+    } else {
+      std::cout << path << ": " << image.cols << "x" << image.rows << ", " << r.boxes.size()
+                << " face(s), " << r.timing.total_ms << " ms (network " << r.timing.inference_ms
+                << " ms at " << r.network_input.w << "x" << r.network_input.h << ")\n";
+      for (const Detection &d : r.boxes)
+        std::cout << "  " << d.x1 << " " << d.y1 << " " << d.x2 << " " << d.y2 << "  score "
+                  << d.score << "\n";
+    }
+  }
+  if (opt.json) std::cout << nlohmann::ordered_json{{"images", images}}.dump(2) << "\n";
+  return 0;
+}
+
+RegisterCommand reg{[](CLI::App &app, int &exit_code) {
+  auto opt = std::make_shared<DetectOptions>();
+  CLI::App *cmd = app.add_subcommand("detect", "Detect faces in image files");
+  cmd->add_option("--model", opt->model,
+                  "Model file (.npz, with optional .json manifest); default: the bundled model");
+  cmd->add_option("images", opt->images, "Image files")->required();
+  cmd->add_flag("--json", opt->json, "Print JSON instead of text");
+  cmd->add_option("--threshold", opt->threshold, "Score threshold (default: the model's)")
+      ->check(CLI::Range(0.0f, 1.0f));
+  cmd->add_option("--quantized", opt->quantized,
+                  "Quantized model file (from `quantize`): run the integer kernels instead")
+      ->excludes("--model");
+  cmd->add_option("--golden", opt->golden,
+                  "With --quantized: write each layer's raw integer output and CRC-32 here");
+  cmd->callback([opt, &exit_code] {
+    try {
+      exit_code = run_detect(*opt);
+    } catch (const std::exception &e) {
+      std::cerr << "rnnpool-cli detect: error: " << e.what() << "\n";
+      exit_code = 1;
+    }
+  });
+}};
+
+} // namespace
+} // namespace rnnpool::cli
