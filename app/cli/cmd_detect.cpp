@@ -2,6 +2,9 @@
 // rnnpool-cli detect: face boxes for image files, in original image pixels, with timings.
 #include "app/cli/command.h"
 #include "core/detect/detector.h"
+#include "core/quant/golden.h"
+#include "core/quant/quantized_detector.h"
+#include "core/quant/quantized_model_file.h"
 
 #include <filesystem>
 #include <iostream>
@@ -33,15 +36,33 @@ struct DetectOptions {
   std::vector<std::string> images;
   bool json = false;
   float threshold = -1.0f; // < 0: the model's manifest score_threshold
+  std::string quantized;   // a quantized model file: detect through the integer kernels
+  std::string golden;      // with quantized: write per-layer raw integer outputs here
 };
 
 int run_detect(const DetectOptions &opt) {
-  FaceDetector detector(load_model_file(opt.model.empty() ? default_model_path() : opt.model));
+  std::unique_ptr<FaceDetector> detector;
+  std::unique_ptr<quant::QuantizedFaceDetector> qdetector;
+  if (!opt.golden.empty() && opt.quantized.empty())
+    throw std::invalid_argument("--golden needs --quantized");
+  if (opt.quantized.empty())
+    detector = std::make_unique<FaceDetector>(
+        load_model_file(opt.model.empty() ? default_model_path() : opt.model));
+  else
+    qdetector =
+        std::make_unique<quant::QuantizedFaceDetector>(quant::load_quantized_model(opt.quantized));
+  auto detect = [&](const cv::Mat &image) {
+    if (qdetector)
+      return opt.threshold < 0 ? qdetector->detect(image) : qdetector->detect(image, opt.threshold);
+    return opt.threshold < 0 ? detector->detect(image) : detector->detect(image, opt.threshold);
+  };
   nlohmann::ordered_json images = nlohmann::ordered_json::array();
   for (const std::string &path : opt.images) {
     const cv::Mat image = read_image(path);
-    const DetectionResult r =
-        opt.threshold < 0 ? detector.detect(image) : detector.detect(image, opt.threshold);
+    const DetectionResult r = detect(image);
+    if (!opt.golden.empty())
+      quant::write_golden_vectors(*qdetector->executor(), opt.golden,
+                                  std::filesystem::path(path).stem().string());
     if (opt.json) {
       nlohmann::ordered_json boxes = nlohmann::ordered_json::array();
       for (const Detection &d : r.boxes)
@@ -74,6 +95,11 @@ RegisterCommand reg{[](CLI::App &app, int &exit_code) {
   cmd->add_flag("--json", opt->json, "Print JSON instead of text");
   cmd->add_option("--threshold", opt->threshold, "Score threshold (default: the model's)")
       ->check(CLI::Range(0.0f, 1.0f));
+  cmd->add_option("--quantized", opt->quantized,
+                  "Quantized model file (from `quantize`): run the integer kernels instead")
+      ->excludes("--model");
+  cmd->add_option("--golden", opt->golden,
+                  "With --quantized: write each layer's raw integer output and CRC-32 here");
   cmd->callback([opt, &exit_code] {
     try {
       exit_code = run_detect(*opt);

@@ -149,9 +149,9 @@ Liveness strategy_liveness(const Graph &graph, PlanStrategy strategy, PlanDType 
   switch (strategy) {
   case PlanStrategy::Layer: return layer_liveness(graph, dtype);
   case PlanStrategy::Paper: return paper_liveness(graph, dtype);
-  case PlanStrategy::Streaming: break;
+  case PlanStrategy::Streaming: return streaming_liveness(graph, dtype);
   }
-  throw std::invalid_argument("strategy 'streaming' is not implemented yet");
+  throw std::invalid_argument("unknown strategy");
 }
 
 } // namespace rnnpool

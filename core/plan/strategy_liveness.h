@@ -13,7 +13,7 @@ namespace rnnpool {
 enum class PlanStrategy {
   Layer,    // layer by layer, whole tensors (the paper's "standard calculation")
   Paper,    // the paper's RAM convention (spec section 3)
-  Streaming // row-band fused execution (not implemented yet)
+  Streaming // row-band fused execution (core/stream/streaming_schedule.h)
 };
 const char *strategy_name(PlanStrategy strategy);
 // Throw std::invalid_argument naming the offending value.
@@ -33,7 +33,13 @@ Liveness layer_liveness(const Graph &graph, PlanDType dtype);
 // scratch or state, as in the paper.
 Liveness paper_liveness(const Graph &graph, PlanDType dtype);
 
-// Dispatches; Streaming throws std::invalid_argument (not implemented yet).
+// The face model evaluated row by row (core/stream/streaming_schedule.h): one step per output
+// row of a stage; buffers are the input rows, conv band, RNNPool states, padded row, expansion
+// and head window rings, block output rows, the candidate list (kind state) and the shared kernel
+// scratch (kind scratch). Throws std::invalid_argument for a graph that is not the face model.
+Liveness streaming_liveness(const Graph &graph, PlanDType dtype);
+
+// Dispatches to the strategies above.
 Liveness strategy_liveness(const Graph &graph, PlanStrategy strategy, PlanDType dtype);
 
 } // namespace rnnpool

@@ -165,6 +165,19 @@ def check_plan_layer(cli):
     assert len(rows) == sum(len(s["buffers"]) for s in d["steps"])
 
 
+def check_plan_streaming(cli):
+    d = json.loads(run(cli, "plan", "--model", "rnnpool-face-m4", "--strategy", "streaming",
+                       "--dtype", "i8", "--format", "json").stdout)
+    assert d["arena_bytes"] <= 81920, d["arena_bytes"]  # issue 3, acceptance 3
+    assert d["peak_bytes"] <= d["arena_bytes"]
+    names = {b["name"] for b in d["buffers"]}
+    for expected in ("input.rows", "conv.band", "rnn_pad.row", "mob.0.expand.ring",
+                     "head.3.window", "detect.candidates"):
+        assert expected in names, expected
+    assert d["steps"][0]["layer"] == "rnn_model row 0", d["steps"][0]
+    print(f"streaming i8 arena {d['arena_bytes']:,} B, peak at {d['peak_layer']}")
+
+
 def check_plan_errors(cli):
     for args in (["--model", "mobilenetv2", "--strategy", "streaming"],
                  ["--model", "mobilenetv2", "--strategy", "bands"],
@@ -175,7 +188,7 @@ def check_plan_errors(cli):
 
 
 CHECKS = {"plan-paper": check_plan_paper, "plan-layer": check_plan_layer,
-          "plan-errors": check_plan_errors,
+          "plan-errors": check_plan_errors, "plan-streaming": check_plan_streaming,
           "analyze-mobilenetv2": check_mobilenetv2,
           "analyze-mobilenetv2-rnnpool": check_mobilenetv2_rnnpool,
           "analyze-face-m4": check_face_m4, "analyze-bad-model": check_bad_model}

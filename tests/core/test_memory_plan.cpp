@@ -5,6 +5,7 @@
 #include "core/model/zoo.h"
 #include "core/plan/kernel_scratch.h"
 #include "core/plan/memory_plan.h"
+#include "core/stream/streaming_schedule.h"
 
 #include <cstdio>
 #include <gtest/gtest.h>
@@ -128,9 +129,26 @@ TEST(MemoryPlan, EveryPlanReplaysCleanly) {
       }
 }
 
-TEST(MemoryPlan, StreamingIsNotImplementedYet) {
+TEST(MemoryPlan, FaceM4StreamingPlanUnder80KiB) {
+  for (PlanDType dtype : {PlanDType::F32, PlanDType::I8}) {
+    SCOPED_TRACE(dtype_name(dtype));
+    const MemoryPlan plan =
+        make_memory_plan(make_rnnpool_face_m4(), PlanStrategy::Streaming, dtype);
+    replay_placement(plan);
+    const StreamingSchedule schedule = make_streaming_schedule(make_rnnpool_face_m4());
+    ASSERT_EQ(plan.steps.size(), schedule.steps.size());
+    EXPECT_EQ(plan.buffers.size(), schedule.buffers.size());
+    const StreamDType dt = dtype == PlanDType::I8 ? StreamDType::I8 : StreamDType::F32;
+    EXPECT_EQ(plan.peak_bytes, schedule.peak_bytes(dt));
+    if (dtype == PlanDType::I8) {
+      EXPECT_LE(plan.arena_bytes, 81920u); // issue 3, acceptance 3
+    }
+  }
+}
+
+TEST(MemoryPlan, StreamingNeedsTheFaceModelAndStrategyNamesAreChecked) {
   try {
-    make_memory_plan(make_rnnpool_face_m4(), PlanStrategy::Streaming, PlanDType::I8);
+    make_memory_plan(make_zoo_model("mobilenetv2"), PlanStrategy::Streaming, PlanDType::I8);
     FAIL();
   } catch (const std::invalid_argument &e) {
     EXPECT_NE(std::string(e.what()).find("streaming"), std::string::npos);

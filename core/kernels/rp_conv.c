@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// int8 convolutions with int32 accumulation and per-channel requantization: general (any odd
+// square kernel, stride, padding; int8 or uint8 input, int8 or int16 output), depthwise 3x3 and
+// pointwise 1x1. All run on row ranges so callers can stream bands of rows.
+#include "core/kernels/rp_dsp.h"
+#include "core/kernels/rp_kernels.h"
+
+void rp_conv_input_rows(const rp_conv_t *p, int32_t out_row0, int32_t out_row1, int32_t *first,
+                        int32_t *count) {
+  if (out_row1 <= out_row0) {
+    *first = 0;
+    *count = 0;
+    return;
+  }
+  int32_t lo = out_row0 * p->stride - p->pad;
+  int32_t hi = (out_row1 - 1) * p->stride - p->pad + p->kernel; /* exclusive */
+  if (lo < 0) lo = 0;
+  if (hi > p->in_h) hi = p->in_h;
+  *first = lo;
+  *count = hi > lo ? hi - lo : 0;
+}
+
+/* Validates the geometry and that the band [in_row0, in_row0 + in_rows) covers the rows. */
+static rp_status check_band(const rp_conv_t *p, const void *in, int32_t in_row0, int32_t in_rows,
+                            int32_t out_row0, int32_t out_row1, const void *out) {
+  if (!p || !in || !out || !p->weights || !p->rq.bias || !p->rq.multiplier || !p->rq.shift)
+    return RP_ERR_ARG;
+  if (p->in_h <= 0 || p->in_w <= 0 || p->in_c <= 0 || p->out_c <= 0 || p->kernel <= 0 ||
+      p->stride <= 0 || p->pad < 0 || p->out_h <= 0 || p->out_w <= 0)
+    return RP_ERR_ARG;
+  if (out_row0 < 0 || out_row1 > p->out_h || out_row0 > out_row1) return RP_ERR_ARG;
+  int32_t first, count;
+  rp_conv_input_rows(p, out_row0, out_row1, &first, &count);
+  if (count > 0 && (first < in_row0 || first + count > in_row0 + in_rows)) return RP_ERR_ROWS;
+  return RP_OK;
+}
+
+static inline int32_t finish(const rp_requant_t *rq, int32_t acc, int32_t oc) {
+  const int32_t v = rp_requantize(acc, rq->multiplier[oc], rq->shift[oc]);
+  return rp_clamp(v, rq->act_min, rq->act_max);
+}
+
+/* Sum of the weights of one output channel's taps that fall inside the input at (iy0, ix0). */
+static int32_t tap_weight_sum(const rp_conv_t *p, const int8_t *w_oc, int32_t iy0, int32_t ix0) {
+  int32_t s = 0;
+  for (int32_t ky = 0; ky < p->kernel; ++ky) {
+    const int32_t iy = iy0 + ky;
+    if (iy < 0 || iy >= p->in_h) continue;
+    for (int32_t kx = 0; kx < p->kernel; ++kx) {
+      const int32_t ix = ix0 + kx;
+      if (ix < 0 || ix >= p->in_w) continue;
+      const int8_t *w = w_oc + (ky * p->kernel + kx) * p->in_c;
+      for (int32_t c = 0; c < p->in_c; ++c)
+        s += w[c];
+    }
+  }
+  return s;
+}
+
+/* The accumulator of output pixel (oy, ox), channel oc, for int8 input. */
+static int32_t conv_acc_s8(const rp_conv_t *p, const int8_t *in, int32_t in_row0, int32_t oy,
+                           int32_t ox, int32_t oc) {
+  const int8_t *w_oc = p->weights + oc * p->kernel * p->kernel * p->in_c;
+  const int32_t iy0 = oy * p->stride - p->pad, ix0 = ox * p->stride - p->pad;
+  int32_t acc = p->rq.bias[oc];
+  for (int32_t ky = 0; ky < p->kernel; ++ky) {
+    const int32_t iy = iy0 + ky;
+    if (iy < 0 || iy >= p->in_h) continue;
+    const int8_t *row = in + (iy - in_row0) * p->in_w * p->in_c;
+    for (int32_t kx = 0; kx < p->kernel; ++kx) {
+      const int32_t ix = ix0 + kx;
+      if (ix < 0 || ix >= p->in_w) continue;
+      acc = rp_dot_s8(row + ix * p->in_c, w_oc + (ky * p->kernel + kx) * p->in_c, p->in_c, acc);
+    }
+  }
+  if (p->input_offset != 0) acc += p->input_offset * tap_weight_sum(p, w_oc, iy0, ix0);
+  return acc;
+}
+
+int32_t rp_conv_s8_get_buffer_size(const rp_conv_t *p) {
+  (void)p;
+  return 0;
+}
+
+rp_status rp_conv_s8(const rp_conv_t *p, const int8_t *RP_RESTRICT in, int32_t in_row0,
+                     int32_t in_rows, int32_t out_row0, int32_t out_row1, int8_t *RP_RESTRICT out) {
+  const rp_status st = check_band(p, in, in_row0, in_rows, out_row0, out_row1, out);
+  if (st != RP_OK) return st;
+  for (int32_t oy = out_row0; oy < out_row1; ++oy)
+    for (int32_t ox = 0; ox < p->out_w; ++ox)
+      for (int32_t oc = 0; oc < p->out_c; ++oc)
+        *out++ = (int8_t)finish(&p->rq, conv_acc_s8(p, in, in_row0, oy, ox, oc), oc);
+  return RP_OK;
+}
+
+rp_status rp_conv_s8_s16(const rp_conv_t *p, const int8_t *RP_RESTRICT in, int32_t in_row0,
+                         int32_t in_rows, int32_t out_row0, int32_t out_row1,
+                         int16_t *RP_RESTRICT out) {
+  const rp_status st = check_band(p, in, in_row0, in_rows, out_row0, out_row1, out);
+  if (st != RP_OK) return st;
+  for (int32_t oy = out_row0; oy < out_row1; ++oy)
+    for (int32_t ox = 0; ox < p->out_w; ++ox)
+      for (int32_t oc = 0; oc < p->out_c; ++oc)
+        *out++ = (int16_t)finish(&p->rq, conv_acc_s8(p, in, in_row0, oy, ox, oc), oc);
+  return RP_OK;
+}
+
+rp_status rp_conv_u8_s8(const rp_conv_t *p, const uint8_t *RP_RESTRICT in, int32_t in_row0,
+                        int32_t in_rows, int32_t out_row0, int32_t out_row1,
+                        int8_t *RP_RESTRICT out) {
+  const rp_status st = check_band(p, in, in_row0, in_rows, out_row0, out_row1, out);
+  if (st != RP_OK) return st;
+  const int32_t k = p->kernel, cin = p->in_c;
+  for (int32_t oy = out_row0; oy < out_row1; ++oy) {
+    const int32_t iy0 = oy * p->stride - p->pad;
+    for (int32_t ox = 0; ox < p->out_w; ++ox) {
+      const int32_t ix0 = ox * p->stride - p->pad;
+      for (int32_t oc = 0; oc < p->out_c; ++oc) {
+        const int8_t *w_oc = p->weights + oc * k * k * cin;
+        int32_t acc = p->rq.bias[oc];
+        for (int32_t ky = 0; ky < k; ++ky) {
+          const int32_t iy = iy0 + ky;
+          if (iy < 0 || iy >= p->in_h) continue;
+          const uint8_t *row = in + (iy - in_row0) * p->in_w * cin;
+          for (int32_t kx = 0; kx < k; ++kx) {
+            const int32_t ix = ix0 + kx;
+            if (ix < 0 || ix >= p->in_w) continue;
+            const uint8_t *px = row + ix * cin;
+            const int8_t *w = w_oc + (ky * k + kx) * cin;
+            /* Padding taps contribute nothing: padding is the zero point, as in TFLite. */
+            for (int32_t c = 0; c < cin; ++c)
+              acc += ((int32_t)px[c] + p->input_offset) * w[c];
+          }
+        }
+        *out++ = (int8_t)finish(&p->rq, acc, oc);
+      }
+    }
+  }
+  return RP_OK;
+}
+
+int32_t rp_depthwise3x3_s8_get_buffer_size(const rp_conv_t *p) {
+  (void)p;
+  return 0;
+}
+
+rp_status rp_depthwise3x3_s8_rows(const rp_conv_t *p, const int8_t *const rows[3],
+                                  int8_t *RP_RESTRICT out) {
+  const int32_t c_n = p->in_c;
+  for (int32_t ox = 0; ox < p->out_w; ++ox) {
+    const int32_t ix0 = ox * p->stride - p->pad;
+    /* The valid columns of the window, computed once per pixel instead of per channel. */
+    const int32_t kx0 = ix0 < 0 ? -ix0 : 0;
+    const int32_t kx1 = ix0 + 3 > p->in_w ? p->in_w - ix0 : 3;
+    for (int32_t c = 0; c < c_n; ++c) {
+      int32_t acc = p->rq.bias[c];
+      for (int32_t ky = 0; ky < 3; ++ky) {
+        if (!rows[ky]) continue; /* a padding row */
+        const int8_t *px = rows[ky] + c;
+        const int8_t *w = p->weights + ky * 3 * c_n + c;
+        for (int32_t kx = kx0; kx < kx1; ++kx)
+          acc += (int32_t)px[(ix0 + kx) * c_n] * (int32_t)w[kx * c_n];
+      }
+      *out++ = (int8_t)finish(&p->rq, acc, c);
+    }
+  }
+  return RP_OK;
+}
+
+rp_status rp_depthwise3x3_s8(const rp_conv_t *p, const int8_t *RP_RESTRICT in, int32_t in_row0,
+                             int32_t in_rows, int32_t out_row0, int32_t out_row1,
+                             int8_t *RP_RESTRICT out) {
+  const rp_status st = check_band(p, in, in_row0, in_rows, out_row0, out_row1, out);
+  if (st != RP_OK) return st;
+  if (p->kernel != 3 || p->in_c != p->out_c || p->input_offset != 0) return RP_ERR_ARG;
+  const int32_t row_len = p->in_w * p->in_c;
+  for (int32_t oy = out_row0; oy < out_row1; ++oy) {
+    const int8_t *rows[3];
+    for (int32_t ky = 0; ky < 3; ++ky) {
+      const int32_t iy = oy * p->stride - p->pad + ky;
+      rows[ky] = (iy < 0 || iy >= p->in_h) ? 0 : in + (iy - in_row0) * row_len;
+    }
+    rp_depthwise3x3_s8_rows(p, rows, out);
+    out += p->out_w * p->out_c;
+  }
+  return RP_OK;
+}
+
+int32_t rp_pointwise_s8_get_buffer_size(const rp_conv_t *p) {
+  (void)p;
+  return 0;
+}
+
+rp_status rp_pointwise_s8(const rp_conv_t *p, const int8_t *RP_RESTRICT in, int32_t pixels,
+                          int8_t *RP_RESTRICT out) {
+  if (!p || !in || !out || !p->weights || !p->rq.bias || !p->rq.multiplier || !p->rq.shift ||
+      p->in_c <= 0 || p->out_c <= 0 || pixels < 0 || p->input_offset != 0)
+    return RP_ERR_ARG;
+  const int32_t cin = p->in_c, cout = p->out_c;
+  for (int32_t i = 0; i < pixels; ++i, in += cin) {
+    const int8_t *w = p->weights;
+    for (int32_t oc = 0; oc < cout; ++oc, w += cin)
+      *out++ = (int8_t)finish(&p->rq, rp_dot_s8(in, w, cin, p->rq.bias[oc]), oc);
+  }
+  return RP_OK;
+}

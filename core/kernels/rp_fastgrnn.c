@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// int16 FastGRNN step (spec section 1) in fixed point:
+//   pre = Q12(x.W) + Q12(h.U)            two int32 dot products, each requantized per hidden unit
+//   z = sigmoid(pre + b_g), h~ = tanh(pre + b_h)      PWL on Q12 -> Q15
+//   h' = z*h + (sigmoid(zeta)*(1-z) + sigmoid(nu))*h~    Q15 x Q11 -> Q11, rounded, saturated
+#include "core/kernels/rp_dsp.h"
+#include "core/kernels/rp_kernels.h"
+
+int32_t rp_fastgrnn_get_buffer_size(const rp_fastgrnn_t *cell) {
+  return cell ? cell->hidden_size * (int32_t)sizeof(int16_t) : 0;
+}
+
+rp_status rp_fastgrnn_step(const rp_fastgrnn_t *cell, const int16_t *RP_RESTRICT x,
+                           int16_t *RP_RESTRICT h, void *RP_RESTRICT buffer) {
+  if (!cell || !x || !h || !buffer || !cell->w || !cell->u || !cell->w_multiplier ||
+      !cell->w_shift || !cell->u_multiplier || !cell->u_shift || !cell->bias_gate ||
+      !cell->bias_update || cell->input_size <= 0 || cell->hidden_size <= 0 ||
+      cell->hidden_size > RP_RNN_MAX_HIDDEN)
+    return RP_ERR_ARG;
+  const int32_t n_in = cell->input_size, n_h = cell->hidden_size;
+  int16_t *next = (int16_t *)buffer; /* U.h reads the old state of every unit */
+  for (int32_t j = 0; j < n_h; ++j) {
+    const int32_t acc_w = rp_dot_s16(cell->w + j * n_in, x, n_in, 0);
+    const int32_t acc_u = rp_dot_s16(cell->u + j * n_h, h, n_h, 0);
+    const int32_t pre = rp_requantize(acc_w, cell->w_multiplier[j], cell->w_shift[j]) +
+                        rp_requantize(acc_u, cell->u_multiplier[j], cell->u_shift[j]);
+    const int32_t z = rp_sigmoid_q12((int16_t)rp_ssat16(pre + cell->bias_gate[j]));
+    const int32_t h_tilde = rp_tanh_q12((int16_t)rp_ssat16(pre + cell->bias_update[j]));
+    /* coef in Q15, up to 2.0 (65534): sigmoid(zeta) * (1 - z) + sigmoid(nu). */
+    const int32_t coef = ((cell->zeta * (32768 - z) + (1 << 14)) >> 15) + cell->nu;
+    const int32_t keep = z * h[j];                      /* Q26, |.| <= 2^30 */
+    const int32_t update = ((coef * h_tilde) + 8) >> 4; /* Q30 -> Q26; coef*h~ < 2^31 */
+    next[j] = (int16_t)rp_ssat16((keep + update + (1 << 14)) >> 15);
+  }
+  memcpy(h, next, (size_t)n_h * sizeof(int16_t));
+  return RP_OK;
+}

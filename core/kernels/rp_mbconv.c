@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// MBConv (inverted residual) row by row: each output row needs 3 expanded rows, kept in a ring of
+// 3 rows indexed by row % 3, each expanded once; then one depthwise row, then the projection into
+// the output row and the residual add in place. The expanded tensor never exists as a whole.
+#include "core/kernels/rp_dsp.h"
+#include "core/kernels/rp_kernels.h"
+
+static int32_t align4(int32_t bytes) {
+  return (bytes + 3) & ~3;
+}
+
+int32_t rp_mbconv_out_h(const rp_mbconv_t *p) {
+  return (p->in_h - 1) / p->stride + 1;
+}
+int32_t rp_mbconv_out_w(const rp_mbconv_t *p) {
+  return (p->in_w - 1) / p->stride + 1;
+}
+
+int32_t rp_mbconv_get_buffer_size(const rp_mbconv_t *p) {
+  if (!p) return 0;
+  const int32_t ring = p->has_expand ? 3 * align4(p->in_w * p->hidden_c) : 0;
+  return ring + align4(rp_mbconv_out_w(p) * p->hidden_c);
+}
+
+rp_status rp_mbconv_s8(const rp_mbconv_t *p, const int8_t *RP_RESTRICT in, int8_t *RP_RESTRICT out,
+                       void *buffer) {
+  if (!p || !in || !out || !buffer || p->in_h <= 0 || p->in_w <= 0 || p->stride <= 0 ||
+      p->in_c <= 0 || p->hidden_c <= 0 || p->out_c <= 0)
+    return RP_ERR_ARG;
+  if (!p->has_expand && p->hidden_c != p->in_c) return RP_ERR_ARG;
+  if (p->has_residual && (p->stride != 1 || p->in_c != p->out_c)) return RP_ERR_ARG;
+  const rp_conv_t *dw = &p->depthwise;
+  const int32_t out_h = rp_mbconv_out_h(p), out_w = rp_mbconv_out_w(p);
+  if (dw->kernel != 3 || dw->pad != 1 || dw->stride != p->stride || dw->in_c != p->hidden_c ||
+      dw->out_c != p->hidden_c || dw->in_w != p->in_w || dw->in_h != p->in_h ||
+      dw->out_w != out_w || dw->out_h != out_h || !dw->weights || !dw->rq.bias)
+    return RP_ERR_ARG;
+  if ((p->has_expand && (p->expand.in_c != p->in_c || p->expand.out_c != p->hidden_c)) ||
+      p->project.in_c != p->hidden_c || p->project.out_c != p->out_c)
+    return RP_ERR_ARG;
+
+  const int32_t in_row = p->in_w * p->in_c, ring_row = align4(p->in_w * p->hidden_c);
+  int8_t *ring = (int8_t *)buffer;
+  int8_t *dw_row = ring + (p->has_expand ? 3 * ring_row : 0);
+  int32_t next_expanded = 0; /* rows below this one are in the ring */
+  for (int32_t oy = 0; oy < out_h; ++oy) {
+    const int32_t top = oy * p->stride - 1;
+    const int8_t *rows[3];
+    for (int32_t k = 0; k < 3; ++k) {
+      const int32_t iy = top + k;
+      if (iy < 0 || iy >= p->in_h) {
+        rows[k] = 0;
+        continue;
+      }
+      if (!p->has_expand) {
+        rows[k] = in + iy * in_row;
+        continue;
+      }
+      /* Rows are needed in increasing order; each is expanded exactly once. A stride-2 block
+       * skips none: output row oy needs 2oy-1..2oy+1 and row 2oy-1 is already in the ring. */
+      while (next_expanded <= iy) {
+        const rp_status st = rp_pointwise_s8(&p->expand, in + next_expanded * in_row, p->in_w,
+                                             ring + (next_expanded % 3) * ring_row);
+        if (st != RP_OK) return st;
+        ++next_expanded;
+      }
+      rows[k] = ring + (iy % 3) * ring_row;
+    }
+    rp_depthwise3x3_s8_rows(dw, rows, dw_row);
+    int8_t *o = out + oy * out_w * p->out_c;
+    const rp_status st = rp_pointwise_s8(&p->project, dw_row, out_w, o);
+    if (st != RP_OK) return st;
+    if (p->has_residual) rp_add_s8(&p->residual, in + oy * in_row, o, o, out_w * p->out_c);
+  }
+  return RP_OK;
+}
+
+rp_status rp_add_s8(const rp_add_t *p, const int8_t *a, const int8_t *b, int8_t *out,
+                    int32_t count) {
+  if (!p || !a || !b || !out || count < 0) return RP_ERR_ARG;
+  for (int32_t i = 0; i < count; ++i) {
+    const int32_t sa =
+        rp_requantize((int32_t)a[i] * (1 << RP_ADD_LEFT_SHIFT), p->a_multiplier, p->a_shift);
+    const int32_t sb =
+        rp_requantize((int32_t)b[i] * (1 << RP_ADD_LEFT_SHIFT), p->b_multiplier, p->b_shift);
+    out[i] = rp_sat8(rp_requantize(sa + sb, p->out_multiplier, p->out_shift));
+  }
+  return RP_OK;
+}

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/quant/quantized_executor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+namespace rnnpool::quant {
+namespace {
+
+void check(rp_status st, const std::string &what) {
+  if (st != RP_OK)
+    throw std::runtime_error("quantized executor: kernel failed on " + what + " (status " +
+                             std::to_string(st) + ")");
+}
+
+} // namespace
+
+std::uint32_t QuantizedLayerOutput::crc32() const {
+  return rp_crc32(0, bytes.data(), bytes.size());
+}
+
+std::int32_t QuantizedLayerOutput::value(std::size_t i) const {
+  if (type == "int16") {
+    std::int16_t v;
+    std::memcpy(&v, bytes.data() + 2 * i, 2);
+    return v;
+  }
+  return static_cast<std::int8_t>(bytes[i]);
+}
+
+QuantizedExecutor::QuantizedExecutor(const QuantizedModel &model)
+    : model_(model), kernels_(model.view()) {
+  std::int32_t need = rp_stem_get_buffer_size(&kernels_.stem);
+  for (const rp_mbconv_t &m : kernels_.mob)
+    need = std::max(need, rp_mbconv_get_buffer_size(&m));
+  scratch_.assign(std::size_t(need) / 4 + 1, 0);
+}
+
+const QuantizedLayerOutput &QuantizedExecutor::output(const std::string &name) const {
+  for (const auto &o : outputs_)
+    if (o.name == name) return o;
+  throw std::invalid_argument("quantized executor: no layer output '" + name + "'");
+}
+
+Tensor QuantizedExecutor::dequantized(const std::string &name) const {
+  const QuantizedLayerOutput &o = output(name);
+  Tensor t(o.shape);
+  for (std::size_t i = 0; i < o.elements(); ++i)
+    t.data()[i] = static_cast<float>(o.value(i) * o.scale);
+  return t;
+}
+
+void QuantizedExecutor::run(std::span<const std::uint8_t> frame) {
+  const Shape in = model_.input;
+  if (frame.size() != in.elements())
+    throw std::invalid_argument("quantized executor: frame has " + std::to_string(frame.size()) +
+                                " pixels, the model expects " + in.to_string());
+  outputs_.clear();
+  frame_.assign(frame.begin(), frame.end());
+  auto add = [&](const std::string &name, const char *type, Shape shape) -> std::uint8_t * {
+    const TensorQuantInfo &info = model_.tensor(name);
+    QuantizedLayerOutput o{name, type, shape, info.scale, {}};
+    o.bytes.assign(shape.elements() * (std::string(type) == "int16" ? 2 : 1), 0);
+    outputs_.push_back(std::move(o));
+    return outputs_.back().bytes.data();
+  };
+  auto s8 = [&](std::size_t i) {
+    return reinterpret_cast<std::int8_t *>(outputs_[i].bytes.data());
+  };
+  void *scratch = scratch_.data();
+
+  const rp_conv_t &conv = kernels_.stem.conv;
+  add("conv", "int8", {conv.out_h, conv.out_w, conv.out_c});
+  check(rp_conv_u8_s8(&conv, frame.data(), 0, in.h, 0, conv.out_h, s8(0)), "conv");
+
+  const rp_rnnpool_t &pool = kernels_.stem.rnnpool;
+  const Shape pool_shape{rp_rnnpool_out_h(&pool), rp_rnnpool_out_w(&pool),
+                         4 * pool.rnn2.hidden_size};
+  add("rnn_model", "int8", pool_shape);
+  check(rp_rnnpool_s8(&pool, s8(0), s8(1), scratch), "rnn_model");
+  const Shape padded{pool_shape.h + kernels_.pad_bottom, pool_shape.w + kernels_.pad_right,
+                     pool_shape.c};
+  add("rnn_pad", "int8", padded);
+  check(rp_replicate_pad_s8(s8(1), pool_shape.h, pool_shape.w, pool_shape.c, kernels_.pad_bottom,
+                            kernels_.pad_right, s8(2)),
+        "rnn_pad");
+
+  std::size_t x = 2;
+  std::size_t mob_out[RP_FACE_MBCONVS];
+  for (int i = 0; i < RP_FACE_MBCONVS; ++i) {
+    const rp_mbconv_t &m = kernels_.mob[i];
+    const std::string b = "mob." + std::to_string(i);
+    const std::string name = m.has_residual ? b + ".add" : b + ".project";
+    add(name, "int8", {rp_mbconv_out_h(&m), rp_mbconv_out_w(&m), m.out_c});
+    check(rp_mbconv_s8(&m, s8(x), s8(outputs_.size() - 1), scratch), name);
+    x = outputs_.size() - 1;
+    mob_out[i] = x;
+  }
+  const char *norms[RP_FACE_L2NORMS] = {"L2Norm3_3", "L2Norm4_3", "L2Norm5_3"};
+  std::size_t sources[RP_FACE_HEADS];
+  for (int k = 0; k < RP_FACE_L2NORMS; ++k) {
+    const Shape s = outputs_[mob_out[k]].shape;
+    add(norms[k], "int8", s);
+    check(rp_l2norm_s8(&kernels_.l2norm[k], s8(mob_out[k]), s8(outputs_.size() - 1)), norms[k]);
+    sources[k] = outputs_.size() - 1;
+  }
+  sources[3] = mob_out[3];
+  for (int k = 0; k < RP_FACE_HEADS; ++k) {
+    for (const rp_conv_t *head : {&kernels_.loc[k], &kernels_.conf[k]}) {
+      const std::string name = (head == &kernels_.loc[k] ? "loc." : "conf.") + std::to_string(k);
+      auto *out = reinterpret_cast<std::int16_t *>(
+          add(name, "int16", {head->out_h, head->out_w, head->out_c}));
+      check(rp_conv_s8_s16(head, s8(sources[k]), 0, head->in_h, 0, head->out_h, out), name);
+    }
+  }
+}
+
+std::vector<std::uint8_t> frame_from_input(const Tensor &input, double mean) {
+  if (input.c() != 1)
+    throw std::invalid_argument("frame_from_input: expected one channel, got " +
+                                input.shape().to_string());
+  std::vector<std::uint8_t> frame(input.size());
+  for (std::size_t i = 0; i < input.size(); ++i)
+    frame[i] = static_cast<std::uint8_t>(
+        std::clamp(std::nearbyint(double(input.data()[i]) + mean), 0.0, 255.0));
+  return frame;
+}
+
+} // namespace rnnpool::quant
