@@ -6,14 +6,23 @@
 namespace rnnpool {
 
 QColor colorForOp(const QString &op) {
+  // Keys are lower case: core names ops "conv2d", "rnnpool", ...; adapters may capitalise.
   static const QHash<QString, QColor> known = {
-      {"RNNPool", QColor(220, 40, 60)},           {"Conv2d", QColor(70, 130, 200)},
-      {"DepthwiseConv2d", QColor(120, 180, 230)}, {"Add", QColor(150, 150, 150)},
-      {"L2Norm", QColor(160, 110, 200)},          {"ReplicatePad", QColor(200, 170, 60)},
-      {"GlobalAvgPool", QColor(90, 170, 120)},    {"FullyConnected", QColor(60, 160, 160)},
+      {"rnnpool", QColor(220, 40, 60)},
+      {"conv2d", QColor(70, 130, 200)},
+      {"depthwise_conv2d", QColor(120, 180, 230)},
+      {"add", QColor(150, 150, 150)},
+      {"l2norm", QColor(160, 110, 200)},
+      {"replicate_pad", QColor(200, 170, 60)},
+      {"global_avg_pool", QColor(90, 170, 120)},
+      {"fully_connected", QColor(60, 160, 160)},
   };
-  if (auto it = known.find(op); it != known.end()) return *it;
-  return colorForIndex(int(qHash(op) % 17));
+  if (auto it = known.find(op.toLower()); it != known.end()) return *it;
+  return colorForIndex(int(qHash(op.toLower()) % 17));
+}
+
+bool isRnnPoolOp(const QString &op) {
+  return op.compare(QLatin1String("rnnpool"), Qt::CaseInsensitive) == 0;
 }
 
 QColor colorForKind(const QString &kind) {

@@ -7,7 +7,8 @@
 
 namespace rnnpool {
 
-QColor colorForOp(const QString &op);     // RNNPool gets the loudest colour
+QColor colorForOp(const QString &op);     // RNNPool gets the loudest colour; case-insensitive
+bool isRnnPoolOp(const QString &op);      // "rnnpool" in any case
 QColor colorForKind(const QString &kind); // tensor | scratch | state | ring | input | candidates
 QColor colorForIndex(int index);          // distinct hues for "stack by buffer"
 

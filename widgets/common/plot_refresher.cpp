@@ -37,8 +37,8 @@ void PlotRefresher::flush() {
 void PlotRefresher::tick() {
   const auto plots = std::exchange(dirty_, {});
   for (const auto &plot : plots) {
-    if (!plot) continue; // destroyed since it was marked
-    plot->replot(QCustomPlot::rpQueuedRefresh);
+    if (!plot) continue;                      // destroyed since it was marked
+    plot->replot(QCustomPlot::rpRefreshHint); // synchronous: flush() then grab() sees it
     ++replots_;
   }
   if (dirty_.isEmpty()) timer_.stop();

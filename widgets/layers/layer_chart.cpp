@@ -99,19 +99,21 @@ void LayerChart::rebuild() {
       bars->setWidth(kBarWidth);
       const QColor c = colorForOp(row.op);
       bars->setBrush(c);
-      bars->setPen(row.op == "RNNPool" ? QPen(c.darker(170), 2) : QPen(c.darker(130)));
+      bars->setPen(isRnnPoolOp(row.op) ? QPen(c.darker(170), 2) : QPen(c.darker(130)));
       bars->setSelectable(QCP::stNone);
     }
     bars->addData(i, double(bytesOf(row)));
     ticker->addTick(i, row.name);
-    if (row.op == "RNNPool") {
+    if (isRnnPoolOp(row.op)) {
       // The point of the paper: the RNNPool layer replaces the big early activations.
       auto *tag = new QCPItemText(plot_);
       tag->position->setType(QCPItemPosition::ptPlotCoords);
       tag->position->setCoords(i, double(bytesOf(row)));
-      tag->setPositionAlignment(Qt::AlignBottom | Qt::AlignLeft);
+      // Rotated upwards from the bar's top, so it never overlaps the neighbouring bars.
+      tag->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+      tag->setRotation(-90);
       tag->setText(tr(" RNNPool"));
-      tag->setColor(colorForOp("RNNPool").darker(130));
+      tag->setColor(colorForOp("rnnpool").darker(130));
       tag->setFont(QFont(font().family(), 8, QFont::Bold));
       tag->setClipToAxisRect(false);
     }

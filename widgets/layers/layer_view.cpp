@@ -39,10 +39,10 @@ LayerView::LayerView(LayerSelection *selection, QWidget *parent)
   layout->setContentsMargins(2, 2, 2, 2);
   layout->addWidget(splitter);
 
-  connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-          [this](const QModelIndex &current) {
-            selection_->setCurrentLayer(current.isValid() ? current.row() : -1);
-          });
+  // Follow the selection, not the current index: focusing the table moves the current index to
+  // the first row, which must not select a layer by itself.
+  connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+          [this] { selection_->setCurrentLayer(selectedRow()); });
   connect(table_, &QTableView::entered, this,
           [this](const QModelIndex &index) { selection_->setHoveredLayer(index.row()); });
   connect(selection_, &LayerSelection::currentLayerChanged, this, &LayerView::selectRow);

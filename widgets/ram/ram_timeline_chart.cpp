@@ -121,6 +121,7 @@ void RamTimelineChart::rebuild() {
     // Many buffers would flood the legend; kinds are few.
     if (stacking_ == Stacking::ByBuffer && groups.size() > 12) bars->removeFromLegend();
   }
+  plot_->legend->setVisible(plot_->legend->itemCount() > 0);
   for (const PlanStep &step : plan_.steps)
     top = std::max(top, step.liveBytes / kKiB);
   top = std::max(top, plan_.peakBytes / kKiB);
