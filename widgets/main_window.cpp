@@ -132,10 +132,11 @@ void MainWindow::buildDocks() {
   device_dock_ = new QDockWidget(tr("Device"), this);
   device_dock_->setObjectName("deviceDock");
   device_dock_->setWidget(device_panel_);
-  addDockWidget(Qt::RightDockWidgetArea, device_dock_);
-  // Device shares the right side with Layers; the acceptance view shows Layers in front.
-  tabifyDockWidget(layers_dock_, device_dock_);
-  layers_dock_->raise();
+  addDockWidget(Qt::BottomDockWidgetArea, device_dock_);
+  // The device panel is a wide form (link | results) like the RAM view: they share the bottom,
+  // RAM in front, so the default view shows the frame, the layer chart and the RAM timeline.
+  tabifyDockWidget(ram_dock_, device_dock_);
+  ram_dock_->raise();
   // The bottom RAM dock spans the full width; the right column takes the corner.
   setCorner(Qt::BottomRightCorner, Qt::BottomDockWidgetArea);
   resizeDocks({layers_dock_}, {760}, Qt::Horizontal);

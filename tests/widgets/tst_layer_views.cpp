@@ -8,6 +8,7 @@
 #include "widgets/model/layer_selection.h"
 #include "widgets/model/layer_table_model.h"
 #include "widgets/ram/memory_map_chart.h"
+#include "widgets/ram/ram_timeline_chart.h"
 #include "widgets/ram/ram_view.h"
 
 #include <QSignalSpy>
@@ -88,6 +89,14 @@ private slots:
     QCOMPARE(ram->highlightedStep(), 2); // the plan's step for mob.0.expand
     QCOMPARE(ram->memoryMap()->highlightedStep(), 2);
 
+    // Hovering a layer (here: from the selection, as the table's entered() does) outlines it in
+    // the chart and on the RAM timeline.
+    selection.setHoveredLayer(3);
+    QCOMPARE(layers->chart()->hoveredLayer(), 3);
+    QCOMPARE(ram->timeline()->hoveredStep(), 3);
+    selection.setHoveredLayer(-1);
+    QCOMPARE(layers->chart()->hoveredLayer(), -1);
+
     // Selecting from elsewhere (the selection object) moves the table's row too.
     selection.setCurrentLayer(4);
     QCOMPARE(layers->selectedRow(), 4);
@@ -109,6 +118,7 @@ private slots:
     QCOMPARE(view.chart()->layerAt(bar), 1);
     QTest::mouseMove(plot, bar);
     QTRY_COMPARE(selection.hoveredLayer(), 1);
+    QCOMPARE(view.chart()->hoveredLayer(), 1);
     QTest::mouseClick(plot, Qt::LeftButton, {}, bar);
     QCOMPARE(selection.currentLayer(), 1);
     QCOMPARE(view.selectedRow(), 1);

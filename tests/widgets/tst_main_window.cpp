@@ -119,6 +119,17 @@ private slots:
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QTemporaryDir out;
+    // RNNPOOL_KEEP_TEST_OUTPUT=1 keeps the folder (and a window grab) for a human to look at.
+    if (qEnvironmentVariableIsSet("RNNPOOL_KEEP_TEST_OUTPUT")) {
+      out.setAutoRemove(false);
+      window.selection()->setCurrentLayer(2);
+      QTest::qWait(100);
+      window.grab().save(out.filePath("window.png"));
+      window.deviceDock()->raise();
+      QTest::qWait(100);
+      window.grab().save(out.filePath("window_device.png"));
+      qInfo("report kept in %s", qPrintable(out.path()));
+    }
     const ReportResult result = window.exportReport(out.filePath("report"));
     QCOMPARE(result.error, QString());
     for (const char *name :

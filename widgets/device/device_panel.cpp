@@ -94,7 +94,7 @@ DevicePanel::DevicePanel(QWidget *parent) : QWidget(parent) {
   metrics_->setHorizontalHeaderLabels(kMetricColumns);
   metrics_->verticalHeader()->setVisible(false);
   metrics_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  metrics_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  metrics_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
   metrics_->setMinimumHeight(100);
   latency_label_ = new QLabel(tr("latency: no samples"), this);
   latency_label_->setObjectName("deviceLatencyStats");

@@ -24,8 +24,9 @@ ReportResult writeReportFolder(const QString &folder, const ReportContent &conte
     if (error.isEmpty()) result.written << name;
   };
   for (const auto &[stem, plot] : content.charts) {
-    record(stem + ".png", savePng(plot, dir.filePath(stem + ".png")));
-    record(stem + ".svg", saveSvg(plot, dir.filePath(stem + ".svg")));
+    // One fixed size: a chart in a hidden dock would otherwise export at whatever size it had.
+    record(stem + ".png", savePng(plot, dir.filePath(stem + ".png"), 1400, 700));
+    record(stem + ".svg", saveSvg(plot, dir.filePath(stem + ".svg"), 1400, 700));
   }
   record("layers.csv", writeFile(dir.filePath("layers.csv"), content.layersCsv.toUtf8()));
   record("layers.json", writeFile(dir.filePath("layers.json"), layersToJson(content.layers)));

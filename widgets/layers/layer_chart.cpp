@@ -55,6 +55,7 @@ LayerChart::LayerChart(LayerSelection *selection, QWidget *parent)
   connect(plot_, &QCustomPlot::mouseMove, this, &LayerChart::onMouseMove);
   connect(plot_, &QCustomPlot::mousePress, this, &LayerChart::onMousePress);
   connect(selection_, &LayerSelection::currentLayerChanged, this, &LayerChart::updateHighlight);
+  connect(selection_, &LayerSelection::hoveredLayerChanged, this, &LayerChart::updateHover);
 }
 
 void LayerChart::setLayers(const QVector<LayerRow> &rows) {
@@ -86,6 +87,7 @@ void LayerChart::rebuild() {
   plot_->clearPlottables();
   plot_->clearItems();
   highlight_bars_ = nullptr;
+  hover_bars_ = nullptr;
 
   // One QCPBars per op: that is what gives the legend one entry per op.
   QMap<QString, QCPBars *> by_op;
@@ -128,8 +130,25 @@ void LayerChart::rebuild() {
   highlight_bars_->setBrush(QColor(255, 255, 255, 70));
   highlight_bars_->removeFromLegend();
   highlight_bars_->setSelectable(QCP::stNone);
+  hover_bars_ = new QCPBars(plot_->xAxis, plot_->yAxis);
+  hover_bars_->setWidth(kBarWidth + 0.15);
+  hover_bars_->setPen(QPen(kSelectionColor, 1.5, Qt::DashLine));
+  hover_bars_->setBrush(Qt::NoBrush);
+  hover_bars_->removeFromLegend();
+  hover_bars_->setSelectable(QCP::stNone);
   updateValueAxis();
   updateHighlight();
+  updateHover();
+}
+
+void LayerChart::updateHover() {
+  const int layer = selection_->hoveredLayer();
+  hovered_ = layer >= 0 && layer < rows_.size() ? layer : -1;
+  if (hover_bars_) {
+    hover_bars_->data()->clear();
+    if (hovered_ >= 0) hover_bars_->addData(hovered_, double(bytesOf(rows_[hovered_])));
+  }
+  PlotRefresher::instance().markDirty(plot_);
 }
 
 void LayerChart::updateValueAxis() {

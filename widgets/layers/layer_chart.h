@@ -35,6 +35,8 @@ public:
 
   // The layer drawn with the selection outline; -1 when none.
   int highlightedLayer() const { return highlighted_; }
+  // The layer drawn with the hover outline (hovered here or in another view); -1 when none.
+  int hoveredLayer() const { return hovered_; }
   // Layer under a widget-relative position of the plot; -1 when over no bar.
   int layerAt(const QPointF &plotPos) const;
   QCustomPlot *plot() const { return plot_; }
@@ -42,6 +44,7 @@ public:
 private:
   void rebuild();
   void updateHighlight();
+  void updateHover();
   void updateValueAxis();
   qint64 bytesOf(const LayerRow &row) const;
   void onMouseMove(QMouseEvent *event);
@@ -52,10 +55,12 @@ private:
   QComboBox *dtype_box_;
   QCheckBox *log_box_;
   QCPBars *highlight_bars_ = nullptr;
+  QCPBars *hover_bars_ = nullptr;
   QVector<LayerRow> rows_;
   Dtype dtype_ = Dtype::F32;
   bool log_ = false;
   int highlighted_ = -1;
+  int hovered_ = -1;
 };
 
 } // namespace rnnpool

@@ -72,16 +72,31 @@ void MemoryMapChart::rebuild() {
   highlight_->setLayer("background");
 
   qint64 top = plan_.arenaBytes;
+  for (const Block &block : blocks_)
+    top = std::max(top, block.buffer.offset + block.buffer.bytes);
+  QHash<QString, int> shade; // one shade per buffer name, so neighbours of one kind stay apart
   for (const Block &block : blocks_) {
     auto *rect = new QCPItemRect(plot_);
-    const QColor c = colorForKind(block.buffer.kind);
+    const int n = int(shade.size());
+    const int tone = shade.contains(block.buffer.name) ? shade[block.buffer.name]
+                                                       : *shade.insert(block.buffer.name, n);
+    const QColor c = colorForKind(block.buffer.kind).lighter(100 + (tone % 4) * 12);
     rect->setBrush(c);
-    rect->setPen(QPen(c.darker(150), 0.8));
+    rect->setPen(QPen(Qt::white, 1.2));
     rect->topLeft->setCoords(block.firstStep - kHalfWidth,
                              (block.buffer.offset + block.buffer.bytes) / kKiB);
     rect->bottomRight->setCoords(block.lastStep + kHalfWidth, block.buffer.offset / kKiB);
     rect->setSelectable(false);
-    top = std::max(top, block.buffer.offset + block.buffer.bytes);
+    // Name the buffer inside its rectangle when it is tall enough to hold a line of text.
+    if (block.buffer.bytes > top / 14) {
+      auto *label = new QCPItemText(plot_);
+      label->position->setCoords((block.firstStep + block.lastStep) / 2.0,
+                                 (block.buffer.offset + block.buffer.bytes / 2.0) / kKiB);
+      label->setText(block.buffer.name);
+      label->setFont(QFont(font().family(), 7));
+      label->setColor(Qt::white);
+      label->setSelectable(false);
+    }
   }
   if (plan_.arenaBytes > 0) {
     auto *arena = new QCPItemStraightLine(plot_);

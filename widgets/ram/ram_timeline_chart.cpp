@@ -36,6 +36,7 @@ RamTimelineChart::RamTimelineChart(LayerSelection *selection, QWidget *parent)
   connect(plot_, &QCustomPlot::mousePress, this, &RamTimelineChart::onMousePress);
   connect(selection_, &LayerSelection::currentLayerChanged, this,
           &RamTimelineChart::updateHighlight);
+  connect(selection_, &LayerSelection::hoveredLayerChanged, this, &RamTimelineChart::updateHover);
   rebuild();
 }
 
@@ -66,6 +67,7 @@ void RamTimelineChart::rebuild() {
   plot_->clearPlottables();
   plot_->clearItems();
   highlight_ = nullptr;
+  hover_ = nullptr;
   peak_text_ = nullptr;
   budget_line_ = nullptr;
   budget_text_ = nullptr;
@@ -77,6 +79,11 @@ void RamTimelineChart::rebuild() {
   highlight_->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
   highlight_->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
   highlight_->setLayer("background");
+  hover_ = new QCPItemRect(plot_);
+  hover_->setPen(QPen(kSelectionColor, 1, Qt::DotLine));
+  hover_->setBrush(Qt::NoBrush);
+  hover_->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
+  hover_->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
 
   empty_text_ = new QCPItemText(plot_);
   empty_text_->position->setType(QCPItemPosition::ptAxisRectRatio);
@@ -161,6 +168,18 @@ void RamTimelineChart::rebuild() {
   budget_text_->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
   updateBudget();
   updateHighlight();
+  updateHover();
+}
+
+void RamTimelineChart::updateHover() {
+  const QString name = selection_->layerNames().value(selection_->hoveredLayer());
+  hovered_step_ = name.isEmpty() ? -1 : plan_.stepOfLayer(name);
+  if (hover_) {
+    hover_->setVisible(hovered_step_ >= 0);
+    hover_->topLeft->setCoords(hovered_step_ - 0.5, 0);
+    hover_->bottomRight->setCoords(hovered_step_ + 0.5, 1);
+  }
+  PlotRefresher::instance().markDirty(plot_);
 }
 
 void RamTimelineChart::updateBudget() {

@@ -37,6 +37,8 @@ public:
   QString peakLabelText() const;
   // The step drawn as selected; -1 when the selected layer is not in the plan.
   int highlightedStep() const { return highlighted_step_; }
+  // The step outlined because its layer is hovered (here or in another view); -1 when none.
+  int hoveredStep() const { return hovered_step_; }
   // Step under a plot-relative position; -1 outside the bars.
   int stepAt(const QPointF &plotPos) const;
   QCustomPlot *plot() const { return plot_; }
@@ -44,6 +46,7 @@ public:
 private:
   void rebuild();
   void updateHighlight();
+  void updateHover();
   void updateBudget();
   void onMouseMove(QMouseEvent *event);
   void onMousePress(QMouseEvent *event);
@@ -54,7 +57,9 @@ private:
   Stacking stacking_ = Stacking::ByKind;
   qint64 budget_ = 0;
   int highlighted_step_ = -1;
+  int hovered_step_ = -1;
   QCPItemRect *highlight_ = nullptr;
+  QCPItemRect *hover_ = nullptr;
   QCPItemStraightLine *budget_line_ = nullptr;
   QCPItemText *budget_text_ = nullptr;
   QCPItemText *peak_text_ = nullptr;
