@@ -204,12 +204,16 @@ bool MainWindow::openSource(const QString &spec) {
     showStatus(tr("Cannot open %1: %2").arg(spec, QString::fromUtf8(e.what())));
     return false;
   }
+  useSource(std::move(source), spec);
+  return true;
+}
+
+void MainWindow::useSource(std::shared_ptr<FrameSource> source, const QString &spec) {
   source_spec_ = spec;
   source_description_ = QString::fromStdString(source->description());
   live_view_->setSourceDescription(source_description_);
   pipeline_->setSource(std::move(source));
   showStatus(tr("Source: %1").arg(source_description_));
-  return true;
 }
 
 void MainWindow::startInitialSource(const QString &spec) {

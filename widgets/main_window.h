@@ -19,6 +19,7 @@ class QLabel;
 namespace rnnpool {
 
 class DevicePanel;
+class FrameSource;
 class LayerSelection;
 class LayerView;
 class LiveView;
@@ -38,6 +39,8 @@ public:
   // Opens "demo", "camera:N" or "file:PATH". On failure the status bar says why and the current
   // source keeps running; returns whether the new source was opened.
   bool openSource(const QString &spec);
+  // Runs an already opened source; `spec` is what settings remember and messages refer to.
+  void useSource(std::shared_ptr<FrameSource> source, const QString &spec);
   // Start-up choice: `spec` when given, else the last source, else the first camera, else the
   // demo clip (saying so when no camera exists).
   void startInitialSource(const QString &spec = {});

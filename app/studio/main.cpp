@@ -9,8 +9,26 @@
 #include <QCommandLineParser>
 #include <QTimer>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace {
+
+// Without a display Qt aborts with a long plugin message; say what to do in one line instead.
+bool hasDisplay(int argc, char **argv) {
+  for (int i = 1; i < argc; ++i)
+    if (std::strcmp(argv[i], "-platform") == 0) return true;
+  return std::getenv("DISPLAY") || std::getenv("WAYLAND_DISPLAY") || std::getenv("QT_QPA_PLATFORM");
+}
+
+} // namespace
 
 int main(int argc, char **argv) {
+  if (!hasDisplay(argc, argv)) {
+    std::fprintf(stderr, "rnnpool-studio: no display: run it under a desktop, with xvfb-run, or "
+                         "with QT_QPA_PLATFORM=offscreen\n");
+    return 2;
+  }
   QApplication app(argc, argv);
   QApplication::setApplicationName("RNNPool Studio");
   QApplication::setOrganizationName("RNNPool Studio");

@@ -27,6 +27,29 @@
 
 using namespace rnnpool;
 
+namespace {
+
+// A live source that delivers a few frames and then loses its device, like an unplugged webcam.
+class VanishingCamera : public FrameSource {
+public:
+  bool read(cv::Mat &frame) override {
+    if (frames_++ >= 5) {
+      error_ = "camera 0 stopped delivering frames (unplugged?)";
+      return false;
+    }
+    frame = cv::Mat(120, 160, CV_8UC3, cv::Scalar(30, 60, 90));
+    return true;
+  }
+  std::string description() const override { return "camera 0"; }
+  double fps() const override { return 50; }
+  bool is_live() const override { return true; }
+
+private:
+  int frames_ = 0;
+};
+
+} // namespace
+
 class TestMainWindow : public QObject {
   Q_OBJECT
 private:
@@ -81,6 +104,20 @@ private slots:
     QTRY_VERIFY_WITH_TIMEOUT(window.liveView()->framesShown() > before + 3, 10000);
     QVERIFY(!window.openSource("camera:7"));
     QVERIFY(!window.statusText().isEmpty());
+  }
+
+  void vanishedCameraGivesAPlainMessageAndTheAppKeepsRunning() {
+    auto backend = std::make_shared<test::TestStudioBackend>();
+    MainWindow window(backend);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.useSource(std::make_shared<VanishingCamera>(), "camera:0");
+    QTRY_VERIFY_WITH_TIMEOUT(window.statusText().startsWith("Camera vanished:"), 5000);
+    QVERIFY(window.statusText().contains("unplugged"));
+    // Still usable: another source plays.
+    const qint64 before = window.liveView()->framesShown();
+    QVERIFY(window.openSource(playableSource()));
+    QTRY_VERIFY_WITH_TIMEOUT(window.liveView()->framesShown() > before + 3, 10000);
   }
 
   void strategyChangeShowsTheBackendsPeak() {
