@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/quant/emit_c.h"
 
+#include "core/quant/quantized_streaming_executor.h"
+#include "core/quant/stream_decode.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -66,10 +69,12 @@ EmittedC emit_c(const QuantizedModel &m) {
     mb_buffer = std::max(mb_buffer, rp_mbconv_get_buffer_size(&b));
   char digest[16];
   std::snprintf(digest, sizeof digest, "0x%08xu", m.digest());
+  const int stream_arena = QuantizedStreamingExecutor(m).layout(m.input.h, m.input.w).arena_bytes;
 
   std::ostringstream h;
   h << kPreamble << "#ifndef RP_MODEL_DATA_H\n#define RP_MODEL_DATA_H\n\n"
-    << "#include \"core/kernels/rp_face_model.h\"\n\n"
+    << "#include \"core/kernels/rp_face_model.h\"\n"
+    << "#include \"core/kernels/rp_face_stream.h\"\n\n"
     << "#define RP_MODEL_DIGEST " << digest << " /* CRC-32 of the quantized model */\n"
     << "#define RP_MODEL_INPUT_H " << m.input.h << "\n"
     << "#define RP_MODEL_INPUT_W " << m.input.w << "\n"
@@ -78,9 +83,14 @@ EmittedC emit_c(const QuantizedModel &m) {
     << "#define RP_MODEL_STEM_BUFFER_BYTES " << rp_stem_get_buffer_size(&v.stem)
     << " /* rp_stem_row scratch */\n"
     << "#define RP_MODEL_MBCONV_BUFFER_BYTES " << mb_buffer
-    << " /* rp_mbconv_s8 scratch, largest block */\n\n"
+    << " /* rp_mbconv_s8 scratch, largest block */\n"
+    << "#define RP_MODEL_STREAM_CANDIDATES " << QuantizedStreamingExecutor::kDefaultCandidates
+    << " /* bounded detection list of the streaming executor */\n"
+    << "#define RP_MODEL_STREAM_ARENA_BYTES " << stream_arena
+    << " /* rp_face_stream_layout() at RP_MODEL_INPUT_H x RP_MODEL_INPUT_W */\n\n"
     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n"
     << "extern const rp_face_model_t rp_face_model;\n"
+    << "extern const rp_face_decode_t rp_face_decode; /* integer head decoding */\n"
     << "#ifdef __cplusplus\n}\n#endif\n#endif /* RP_MODEL_DATA_H */\n";
 
   std::ostringstream c;
@@ -135,6 +145,23 @@ EmittedC emit_c(const QuantizedModel &m) {
   for (int k = 0; k < RP_FACE_HEADS; ++k)
     c << (k ? ",\n   " : "") << conf[k];
   c << "},\n  RP_MODEL_DIGEST};\n";
+  const rp_face_decode_t d = face_decode_params(m);
+  auto list = [&](const char *field, const std::int32_t *v) {
+    c << "  {";
+    for (int k = 0; k < RP_FACE_HEADS; ++k)
+      c << (k ? ", " : "") << v[k];
+    c << "}, /* " << field << " */\n";
+  };
+  c << "\nconst rp_face_decode_t rp_face_decode = {\n";
+  list("score_multiplier", d.score_multiplier);
+  list("score_shift", d.score_shift);
+  list("xy_multiplier", d.xy_multiplier);
+  list("xy_shift", d.xy_shift);
+  list("wh_multiplier", d.wh_multiplier);
+  list("wh_shift", d.wh_shift);
+  list("step", d.step);
+  list("size", d.size);
+  c << "  " << d.score_threshold_q15 << ", " << d.nms_iou_q15 << "};\n";
   return {h.str(), c.str()};
 }
 

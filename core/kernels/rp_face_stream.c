@@ -1,0 +1,673 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Row-streaming integer executor of RNNPool-Face-M4 (see rp_face_stream.h). The control flow is
+// core/stream/face_stream_runner.cpp's, statement for statement, so the buffers, their sizes and
+// the in-place reuse (mob.0 -> mob.1 and mob.2 -> mob.3 rows, the replicated bottom row) are the
+// ones the streaming schedule and the planner count. The arithmetic is the whole-tensor kernels'
+// (same accumulators, same requantization), so every layer's integers are identical.
+#include "core/kernels/rp_face_stream.h"
+
+#include "core/kernels/rp_dsp.h"
+
+#include <string.h>
+
+#define RP_STREAM_MAX_PATCH 16
+
+static int32_t align4(int32_t bytes) {
+  return (bytes + 3) & ~3;
+}
+static int32_t max32(int32_t a, int32_t b) {
+  return a > b ? a : b;
+}
+static int32_t min32(int32_t a, int32_t b) {
+  return a < b ? a : b;
+}
+
+/* ---- timing: the interval since the last switch goes to the layer being timed ---- */
+
+static int32_t time_enter(rp_face_stream_t *s, int32_t layer) {
+  const int32_t previous = s->clock_layer;
+  if (s->clock && layer != previous) {
+    const uint64_t now = s->clock(s->clock_ctx);
+    if (previous >= 0) s->time[previous] += now - s->clock_last;
+    s->clock_last = now;
+    ++s->clock_reads;
+  }
+  s->clock_layer = layer;
+  return previous;
+}
+
+static void digest(rp_face_stream_t *s, int32_t layer, const void *data, int32_t n) {
+  s->crc[layer] = rp_crc32(s->crc[layer], data, (size_t)n);
+  s->bytes[layer] += (uint32_t)n;
+}
+
+/* ---- geometry and layout ---- */
+
+static int32_t conv_out(int32_t in, const rp_conv_t *c) {
+  return (in + 2 * c->pad - c->kernel) / c->stride + 1;
+}
+
+typedef struct {
+  rp_stream_shape_t in, conv, pool, pad;
+  rp_stream_shape_t blk_in[RP_FACE_MBCONVS], blk_out[RP_FACE_MBCONVS];
+  rp_stream_shape_t head_in[RP_FACE_HEADS];
+} geometry;
+
+static rp_status make_geometry(const rp_face_model_t *m, int32_t h, int32_t w, geometry *g) {
+  const rp_conv_t *c = &m->stem.conv;
+  const rp_rnnpool_t *p = &m->stem.rnnpool;
+  /* The 3-row input ring holds what a 3x3 / 2 conv reads (as the schedule's input.rows). */
+  if (h <= 0 || w <= 0 || c->in_c != 1 || c->kernel != 3 || c->stride != 2 || c->pad != 1)
+    return RP_ERR_ARG;
+  g->in.h = h;
+  g->in.w = w;
+  g->in.c = 1;
+  g->conv.h = conv_out(h, c);
+  g->conv.w = conv_out(w, c);
+  g->conv.c = c->out_c;
+  if (p->patch <= 0 || p->patch > RP_STREAM_MAX_PATCH || p->stride <= 0 || p->stride > p->patch ||
+      g->conv.h < p->patch || g->conv.w < p->patch || p->in_c != c->out_c ||
+      p->rnn1.input_size != p->in_c || p->rnn2.input_size != p->rnn1.hidden_size ||
+      p->rnn1.hidden_size <= 0 || p->rnn2.hidden_size <= 0 ||
+      p->rnn1.hidden_size > RP_RNN_MAX_HIDDEN || p->rnn2.hidden_size > RP_RNN_MAX_HIDDEN ||
+      m->pad_bottom < 0 || m->pad_right < 0)
+    return RP_ERR_ARG;
+  g->pool.h = (g->conv.h - p->patch) / p->stride + 1;
+  g->pool.w = (g->conv.w - p->patch) / p->stride + 1;
+  g->pool.c = 4 * p->rnn2.hidden_size;
+  g->pad.h = g->pool.h + m->pad_bottom;
+  g->pad.w = g->pool.w + m->pad_right;
+  g->pad.c = g->pool.c;
+  rp_stream_shape_t in = g->pad;
+  for (int32_t b = 0; b < RP_FACE_MBCONVS; ++b) {
+    const rp_mbconv_t *k = &m->mob[b];
+    /* The schedule: every block expands; blocks 1 and 3 add their input (in place). */
+    if (!k->has_expand || k->in_c != in.c || k->stride < 1 || k->stride > 2 ||
+        k->has_residual != (b % 2 == 1) ||
+        (k->has_residual && (k->stride != 1 || k->out_c != in.c)) || k->expand.in_c != in.c ||
+        k->expand.out_c != k->hidden_c || k->depthwise.kernel != 3 ||
+        k->depthwise.in_c != k->hidden_c || k->project.in_c != k->hidden_c ||
+        k->project.out_c != k->out_c || k->hidden_c <= 0 || k->out_c <= 0)
+      return RP_ERR_ARG;
+    g->blk_in[b] = in;
+    g->blk_out[b].h = (in.h - 1) / k->stride + 1;
+    g->blk_out[b].w = (in.w - 1) / k->stride + 1;
+    g->blk_out[b].c = k->out_c;
+    in = g->blk_out[b];
+  }
+  for (int32_t k = 0; k < RP_FACE_HEADS; ++k) {
+    g->head_in[k] = g->blk_out[k];
+    const rp_conv_t *lc = &m->loc[k], *cf = &m->conf[k];
+    if (lc->kernel != 3 || cf->kernel != 3 || lc->pad != 1 || cf->pad != 1 || lc->stride != 1 ||
+        cf->stride != 1 || lc->in_c != g->head_in[k].c || cf->in_c != g->head_in[k].c ||
+        lc->input_offset != 0 || cf->input_offset != 0 || cf->out_c < 2 || lc->out_c < 4)
+      return RP_ERR_ARG;
+    if (k < RP_FACE_L2NORMS && m->l2norm[k].channels != g->head_in[k].c) return RP_ERR_ARG;
+  }
+  return RP_OK;
+}
+
+static void layout_from(const rp_face_model_t *m, const geometry *g, int32_t capacity,
+                        rp_face_stream_layout_t *L) {
+  const rp_rnnpool_t *p = &m->stem.rnnpool;
+  const int32_t h1 = p->rnn1.hidden_size, h2 = p->rnn2.hidden_size;
+  int32_t *b = L->bytes;
+  b[RP_STREAM_BUF_INPUT_ROWS] = align4(3 * g->in.w * g->in.c);
+  b[RP_STREAM_BUF_CONV_BAND] = align4(p->patch * g->conv.w * g->conv.c);
+  b[RP_STREAM_BUF_POOL_SUMMARIES] = align4(2 * p->patch * h1 * 2);
+  b[RP_STREAM_BUF_POOL_RNN2_STATE] = align4(2 * h2 * 2);
+  b[RP_STREAM_BUF_PAD_ROW] = align4(g->pad.w * g->pad.c);
+  int32_t scratch = 2 * max32(h1, h2) * 4; /* the schedule's int32 FastGRNN gates */
+  for (int32_t k = 0; k < RP_FACE_MBCONVS; ++k) {
+    b[RP_STREAM_BUF_EXPAND0 + k] = align4((2 * g->blk_in[k].w + 3) * m->mob[k].hidden_c);
+    scratch = max32(scratch, m->mob[k].hidden_c + 4 * g->blk_out[k].c);
+  }
+  b[RP_STREAM_BUF_ROWS01] = align4(2 * g->blk_out[0].w * g->blk_out[0].c);
+  b[RP_STREAM_BUF_ROWS23] = align4(2 * g->blk_out[2].w * g->blk_out[2].c);
+  for (int32_t k = 0; k < RP_FACE_HEADS; ++k) {
+    b[RP_STREAM_BUF_WINDOW0 + k] = align4((2 * g->head_in[k].w + 3) * g->head_in[k].c);
+    scratch = max32(scratch, 4 * (m->loc[k].out_c + m->conf[k].out_c));
+  }
+  b[RP_STREAM_BUF_CANDIDATES] = align4(capacity * RP_STREAM_CANDIDATE_FIELDS * 2);
+  b[RP_STREAM_BUF_SCRATCH] = align4(scratch);
+  /* Order: the partly used buffers low, a ring every frame fills completely on top, so the
+   * painted high-water mark measures the whole layout. */
+  static const int8_t order[RP_STREAM_BUFFERS] = {
+      RP_STREAM_BUF_SCRATCH,     RP_STREAM_BUF_CANDIDATES,     RP_STREAM_BUF_INPUT_ROWS,
+      RP_STREAM_BUF_CONV_BAND,   RP_STREAM_BUF_POOL_SUMMARIES, RP_STREAM_BUF_POOL_RNN2_STATE,
+      RP_STREAM_BUF_PAD_ROW,     RP_STREAM_BUF_EXPAND0,        RP_STREAM_BUF_EXPAND0 + 1,
+      RP_STREAM_BUF_EXPAND0 + 2, RP_STREAM_BUF_EXPAND0 + 3,    RP_STREAM_BUF_ROWS01,
+      RP_STREAM_BUF_ROWS23,      RP_STREAM_BUF_WINDOW0,        RP_STREAM_BUF_WINDOW0 + 1,
+      RP_STREAM_BUF_WINDOW0 + 2, RP_STREAM_BUF_WINDOW0 + 3};
+  int32_t at = 0;
+  for (int32_t i = 0; i < RP_STREAM_BUFFERS; ++i) {
+    L->offset[order[i]] = at;
+    at += b[order[i]];
+  }
+  L->arena_bytes = at;
+}
+
+rp_status rp_face_stream_layout(const rp_face_model_t *m, int32_t h, int32_t w,
+                                int32_t candidate_capacity, rp_face_stream_layout_t *out) {
+  if (!m || !out || candidate_capacity < 1) return RP_ERR_ARG;
+  geometry g;
+  const rp_status st = make_geometry(m, h, w, &g);
+  if (st != RP_OK) return st;
+  const rp_rnnpool_t *p = &m->stem.rnnpool;
+  /* FastGRNN step buffer + widened input must fit the shared scratch (always, for this model). */
+  if (2 * g.conv.c > 6 * max32(p->rnn1.hidden_size, p->rnn2.hidden_size)) return RP_ERR_ARG;
+  layout_from(m, &g, candidate_capacity, out);
+  return RP_OK;
+}
+
+/* ---- rings ---- */
+
+static int8_t *ring_px(rp_face_stream_t *s, int32_t id, int32_t width, int32_t channels, int32_t y,
+                       int32_t x) {
+  const int32_t capacity = 2 * width + 3;
+  return (int8_t *)s->buf[id] + ((y * width + x) % capacity) * channels;
+}
+
+/* ---- stem: conv rows into the band, RNNPool patch rows into the padded row ---- */
+
+static inline int32_t finish_rq(const rp_requant_t *rq, int32_t acc, int32_t oc) {
+  return rp_clamp(rp_requantize(acc, rq->multiplier[oc], rq->shift[oc]), rq->act_min, rq->act_max);
+}
+
+static void conv_row(rp_face_stream_t *s, int32_t y) {
+  const int32_t prev = time_enter(s, RP_STREAM_LAYER_CONV);
+  const rp_conv_t *p = &s->m->stem.conv;
+  const int32_t H = s->in.h, W = s->in.w, K = p->kernel, Co = s->conv.c;
+  const uint8_t *rows = s->buf[RP_STREAM_BUF_INPUT_ROWS];
+  int8_t *out =
+      (int8_t *)s->buf[RP_STREAM_BUF_CONV_BAND] + (y % s->m->stem.rnnpool.patch) * s->conv.w * Co;
+  const int32_t iy0 = y * p->stride - p->pad;
+  for (int32_t ox = 0; ox < s->conv.w; ++ox) {
+    const int32_t ix0 = ox * p->stride - p->pad;
+    for (int32_t oc = 0; oc < Co; ++oc) {
+      const int8_t *w_oc = p->weights + oc * K * K;
+      int32_t acc = p->rq.bias[oc];
+      for (int32_t ky = 0; ky < K; ++ky) {
+        const int32_t iy = iy0 + ky;
+        if (iy < 0 || iy >= H) continue;
+        const uint8_t *row = rows + (iy % 3) * W;
+        for (int32_t kx = 0; kx < K; ++kx) {
+          const int32_t ix = ix0 + kx;
+          if (ix < 0 || ix >= W) continue;
+          /* Padding taps contribute nothing (padding is the zero point), as rp_conv_u8_s8. */
+          acc += ((int32_t)row[ix] + p->input_offset) * w_oc[ky * K + kx];
+        }
+      }
+      out[ox * Co + oc] = (int8_t)finish_rq(&p->rq, acc, oc);
+    }
+  }
+  digest(s, RP_STREAM_LAYER_CONV, out, s->conv.w * Co);
+  time_enter(s, prev);
+}
+
+static void rnnpool_emit(const rp_rnnpool_t *p, const int16_t *state, int8_t *out) {
+  for (int32_t j = 0; j < p->rnn2.hidden_size; ++j)
+    out[j] = rp_sat8(rp_requantize(state[j], p->out_multiplier, p->out_shift));
+}
+
+/* RNN2 over `steps` summaries spaced `stride` apart (negative: backwards), from zero. */
+static void rnn2_sweep(rp_face_stream_t *s, const int16_t *x, int32_t stride, int16_t *state,
+                       void *step_buffer) {
+  const rp_rnnpool_t *p = &s->m->stem.rnnpool;
+  memset(state, 0, (size_t)p->rnn2.hidden_size * sizeof(int16_t));
+  for (int32_t t = 0; t < p->patch; ++t)
+    rp_fastgrnn_step(&p->rnn2, x + t * stride, state, step_buffer);
+}
+
+/* Patch (i, j) read from the band through its ring (slot = conv row % P), as
+ * rp_rnnpool_patch_s8 computes it. */
+static void rnnpool_patch(rp_face_stream_t *s, int32_t i, int32_t j, int8_t *out) {
+  const rp_rnnpool_t *p = &s->m->stem.rnnpool;
+  const int32_t P = p->patch, S = p->stride, C = s->conv.c, h1 = p->rnn1.hidden_size;
+  const int32_t h2 = p->rnn2.hidden_size, row_len = s->conv.w * C;
+  const int8_t *band = (const int8_t *)s->buf[RP_STREAM_BUF_CONV_BAND];
+  int16_t *rows = (int16_t *)s->buf[RP_STREAM_BUF_POOL_SUMMARIES], *cols = rows + P * h1;
+  int16_t *state = (int16_t *)s->buf[RP_STREAM_BUF_POOL_RNN2_STATE];
+  int16_t *step = (int16_t *)s->buf[RP_STREAM_BUF_SCRATCH];
+  int16_t *x = step + max32(h1, h2);
+  const int8_t *slot[RP_STREAM_MAX_PATCH]; /* patch row r's pixels in the band */
+  for (int32_t r = 0; r < P; ++r)
+    slot[r] = band + ((i * S + r) % P) * row_len + j * S * C;
+  /* Patch j's columns 0..P-S-1 are patch j-1's columns S..P-1 (same conv pixels, same zero
+   * start): their RNN1 summaries are moved, not recomputed (a quarter of the RNN1 steps). */
+  const int32_t reuse = (j > 0 && S < P) ? P - S : 0;
+  if (reuse > 0) memmove(cols, cols + S * h1, (size_t)(reuse * h1) * sizeof(int16_t));
+  memset(rows, 0, (size_t)(P * h1) * sizeof(int16_t));
+  memset(cols + reuse * h1, 0, (size_t)((P - reuse) * h1) * sizeof(int16_t));
+  for (int32_t r = 0; r < P; ++r) /* 1. RNN1 along each row */
+    for (int32_t c = 0; c < P; ++c) {
+      for (int32_t k = 0; k < C; ++k)
+        x[k] = slot[r][c * C + k];
+      rp_fastgrnn_step(&p->rnn1, x, rows + r * h1, step);
+    }
+  rnn2_sweep(s, rows, h1, state, step); /* 2. RNN2 over the row summaries, both ways */
+  rnnpool_emit(p, state, out);
+  rnn2_sweep(s, rows + (P - 1) * h1, -h1, state + h2, step);
+  rnnpool_emit(p, state + h2, out + h2);
+  for (int32_t c = reuse; c < P; ++c) /* 3. RNN1 along each column */
+    for (int32_t r = 0; r < P; ++r) {
+      for (int32_t k = 0; k < C; ++k)
+        x[k] = slot[r][c * C + k];
+      rp_fastgrnn_step(&p->rnn1, x, cols + c * h1, step);
+    }
+  rnn2_sweep(s, cols, h1, state, step); /* 4. RNN2 over the column summaries, both ways */
+  rnnpool_emit(p, state, out + 2 * h2);
+  rnn2_sweep(s, cols + (P - 1) * h1, -h1, state + h2, step);
+  rnnpool_emit(p, state + h2, out + 3 * h2);
+}
+
+static void mob_row_arrived(rp_face_stream_t *s, int32_t b, int32_t y);
+
+static void pool_row(rp_face_stream_t *s, int32_t i) {
+  int32_t prev = time_enter(s, RP_STREAM_LAYER_RNN_MODEL);
+  const int32_t C = s->pad.c;
+  int8_t *row = (int8_t *)s->buf[RP_STREAM_BUF_PAD_ROW];
+  for (int32_t j = 0; j < s->pool.w; ++j)
+    rnnpool_patch(s, i, j, row + j * C);
+  digest(s, RP_STREAM_LAYER_RNN_MODEL, row, s->pool.w * C);
+  time_enter(s, RP_STREAM_LAYER_RNN_PAD);
+  for (int32_t x = s->pool.w; x < s->pad.w; ++x) /* replicate the right column */
+    memcpy(row + x * C, row + (s->pool.w - 1) * C, (size_t)C);
+  digest(s, RP_STREAM_LAYER_RNN_PAD, row, s->pad.w * C);
+  time_enter(s, prev);
+  s->pad_row = i;
+  ++s->pool_rows_done;
+  mob_row_arrived(s, 0, i);
+}
+
+/* ---- MBConv blocks: expansion ring one pixel ahead, depthwise pixel, projection ---- */
+
+static const int8_t *mob_source_px(rp_face_stream_t *s, int32_t b, int32_t y, int32_t x) {
+  const rp_stream_shape_t *in = &s->blk_in[b];
+  if (b == 0) return (const int8_t *)s->buf[RP_STREAM_BUF_PAD_ROW] + x * in->c;
+  const uint8_t *rows = s->buf[b == 3 ? RP_STREAM_BUF_ROWS23 : RP_STREAM_BUF_ROWS01];
+  return (const int8_t *)rows + ((y % 2) * in->w + x) * in->c;
+}
+
+static int8_t *mob_out_px(rp_face_stream_t *s, int32_t b, int32_t o, int32_t x) {
+  const rp_stream_shape_t *out = &s->blk_out[b];
+  uint8_t *rows = s->buf[b < 2 ? RP_STREAM_BUF_ROWS01 : RP_STREAM_BUF_ROWS23];
+  return (int8_t *)rows + ((o % 2) * out->w + x) * out->c;
+}
+
+static void mob_fill(rp_face_stream_t *s, int32_t b, int32_t y, int32_t x_last) {
+  const rp_mbconv_t *k = &s->m->mob[b];
+  const int32_t W = s->blk_in[b].w, target = y * W + x_last;
+  for (; s->mob_filled[b] <= target; ++s->mob_filled[b]) {
+    const int32_t yy = s->mob_filled[b] / W, xx = s->mob_filled[b] % W;
+    rp_pointwise_s8(&k->expand, mob_source_px(s, b, yy, xx), 1,
+                    ring_px(s, RP_STREAM_BUF_EXPAND0 + b, W, k->hidden_c, yy, xx));
+  }
+}
+
+static void announce_block_row(rp_face_stream_t *s, int32_t b, int32_t o);
+
+static void mob_out_row(rp_face_stream_t *s, int32_t b, int32_t o, int32_t fill_row) {
+  const int32_t prev = time_enter(s, RP_STREAM_LAYER_MOB0 + b);
+  const rp_mbconv_t *k = &s->m->mob[b];
+  const rp_conv_t *dw = &k->depthwise;
+  const int32_t st = k->stride, H = s->blk_in[b].h, W = s->blk_in[b].w, C = k->hidden_c;
+  const int32_t Co = k->out_c;
+  int8_t *dw_px = (int8_t *)s->buf[RP_STREAM_BUF_SCRATCH], *proj = dw_px + C;
+  for (int32_t x = 0; x < s->blk_out[b].w; ++x) {
+    if (fill_row >= 0) mob_fill(s, b, fill_row, min32(x * st + 1, W - 1));
+    const int8_t *taps[9];
+    for (int32_t t = 0; t < 9; ++t) {
+      const int32_t iy = o * st - 1 + t / 3, ix = x * st - 1 + t % 3;
+      taps[t] = (iy < 0 || iy >= H || ix < 0 || ix >= W)
+                    ? 0
+                    : ring_px(s, RP_STREAM_BUF_EXPAND0 + b, W, C, iy, ix);
+    }
+    for (int32_t c = 0; c < C; ++c) { /* depthwise 3x3, weights [ky][kx][c] */
+      int32_t acc = dw->rq.bias[c];
+      for (int32_t t = 0; t < 9; ++t)
+        if (taps[t]) acc += (int32_t)taps[t][c] * (int32_t)dw->weights[t * C + c];
+      dw_px[c] = (int8_t)finish_rq(&dw->rq, acc, c);
+    }
+    int8_t *out = mob_out_px(s, b, o, x);
+    if (k->has_residual) { /* in place: `out` holds the block input pixel of row o */
+      rp_pointwise_s8(&k->project, dw_px, 1, proj);
+      rp_add_s8(&k->residual, out, proj, out, Co);
+    } else {
+      rp_pointwise_s8(&k->project, dw_px, 1, out);
+    }
+    digest(s, RP_STREAM_LAYER_MOB0 + b, out, Co);
+  }
+  ++s->mob_rows_out[b];
+  if (fill_row >= 0) mob_fill(s, b, fill_row, W - 1);
+  time_enter(s, prev);
+  announce_block_row(s, b, o);
+}
+
+static void mob_row_arrived(rp_face_stream_t *s, int32_t b, int32_t y) {
+  const int32_t st = s->m->mob[b].stride;
+  int32_t produced = 0;
+  /* Output row o needs input rows up to o*s+1; those with o*s+1 == y are due now. */
+  while (s->mob_rows_out[b] < s->blk_out[b].h && s->mob_rows_out[b] * st + 1 <= y) {
+    mob_out_row(s, b, s->mob_rows_out[b], y);
+    produced = 1;
+  }
+  if (!produced) {
+    const int32_t prev = time_enter(s, RP_STREAM_LAYER_MOB0 + b);
+    mob_fill(s, b, y, s->blk_in[b].w - 1);
+    time_enter(s, prev);
+  }
+}
+
+/* ---- heads: L2-normalised window ring, loc + conf per pixel, decode ---- */
+
+static const int8_t *head_source_px(rp_face_stream_t *s, int32_t k, int32_t y, int32_t x) {
+  const rp_stream_shape_t *in = &s->head_in[k];
+  const uint8_t *rows = s->buf[k < 2 ? RP_STREAM_BUF_ROWS01 : RP_STREAM_BUF_ROWS23];
+  return (const int8_t *)rows + ((y % 2) * in->w + x) * in->c;
+}
+
+static void head_fill(rp_face_stream_t *s, int32_t k, int32_t y, int32_t x_last) {
+  const rp_stream_shape_t *in = &s->head_in[k];
+  const int32_t W = in->w, target = y * W + x_last;
+  if (s->head_filled[k] > target) return;
+  const int32_t prev = time_enter(s, k < RP_FACE_L2NORMS ? RP_STREAM_LAYER_L2NORM0 + k
+                                                         : RP_STREAM_LAYER_LOC0 + 2 * k);
+  for (; s->head_filled[k] <= target; ++s->head_filled[k]) {
+    const int32_t yy = s->head_filled[k] / W, xx = s->head_filled[k] % W;
+    const int8_t *src = head_source_px(s, k, yy, xx);
+    int8_t *dst = ring_px(s, RP_STREAM_BUF_WINDOW0 + k, W, in->c, yy, xx);
+    if (k >= RP_FACE_L2NORMS) {
+      memcpy(dst, src, (size_t)in->c);
+      continue;
+    }
+    rp_l2norm_t one = s->m->l2norm[k];
+    one.pixels = 1;
+    rp_l2norm_s8(&one, src, dst);
+    digest(s, RP_STREAM_LAYER_L2NORM0 + k, dst, in->c);
+  }
+  time_enter(s, prev);
+}
+
+static int32_t head_conv_px(const rp_conv_t *p, const int8_t *const taps[9], int32_t oc) {
+  const int32_t C = p->in_c;
+  const int8_t *w = p->weights + oc * 9 * C;
+  int32_t acc = p->rq.bias[oc];
+  for (int32_t t = 0; t < 9; ++t)
+    if (taps[t]) acc = rp_dot_s8(taps[t], w + t * C, C, acc);
+  return finish_rq(&p->rq, acc, oc);
+}
+
+static int16_t sat16(int32_t v) {
+  return rp_sat16(v);
+}
+
+/* Better candidate: higher score, then lower prior index (order-independent kept set). */
+static int better(const int16_t *a, const int16_t *b) {
+  return a[0] > b[0] || (a[0] == b[0] && a[5] < b[5]);
+}
+
+static void insert_candidate(rp_face_stream_t *s, const int16_t *cand) {
+  int16_t *list = (int16_t *)s->buf[RP_STREAM_BUF_CANDIDATES];
+  const int32_t F = RP_STREAM_CANDIDATE_FIELDS;
+  if (s->candidate_count < s->candidate_capacity) {
+    memcpy(list + s->candidate_count * F, cand, F * sizeof(int16_t));
+    ++s->candidate_count;
+    return;
+  }
+  int16_t *worst = list;
+  for (int32_t i = 1; i < s->candidate_count; ++i)
+    if (better(worst, list + i * F)) worst = list + i * F;
+  if (better(cand, worst)) memcpy(worst, cand, F * sizeof(int16_t));
+}
+
+/* Prior decode (spec section 2) in pixels Q4: centre = prior centre + d_xy * 0.1 * size,
+ * size = prior size * exp(d_wh * 0.2); the scales are folded into the multipliers. */
+static void decode_px(rp_face_stream_t *s, int32_t k, int32_t y, int32_t x, const int16_t *loc,
+                      const int16_t *conf, int32_t nc) {
+  const rp_face_decode_t *d = s->d;
+  int32_t background = conf[0];
+  for (int32_t c = 1; c < nc - 1; ++c) /* max-out over the background channels */
+    background = max32(background, conf[c]);
+  const int32_t logit =
+      rp_requantize(conf[nc - 1] - background, d->score_multiplier[k], d->score_shift[k]);
+  const int32_t score = rp_sigmoid_q12(sat16(logit));
+  if (score <= d->score_threshold_q15) return;
+  const int32_t half_step = d->step[k] << (RP_STREAM_BOX_Q - 1);
+  const int32_t cx =
+      (2 * x + 1) * half_step + rp_requantize(loc[0], d->xy_multiplier[k], d->xy_shift[k]);
+  const int32_t cy =
+      (2 * y + 1) * half_step + rp_requantize(loc[1], d->xy_multiplier[k], d->xy_shift[k]);
+  const int64_t size_q = (int64_t)d->size[k] << RP_STREAM_BOX_Q;
+  const int32_t ew = rp_exp_q12_q16(rp_requantize(loc[2], d->wh_multiplier[k], d->wh_shift[k]));
+  const int32_t eh = rp_exp_q12_q16(rp_requantize(loc[3], d->wh_multiplier[k], d->wh_shift[k]));
+  const int64_t half_w = (size_q * ew) >> 17, half_h = (size_q * eh) >> 17; /* /65536 /2 */
+  const int32_t hw = (int32_t)(half_w > 65535 ? 65535 : half_w);
+  const int32_t hh = (int32_t)(half_h > 65535 ? 65535 : half_h);
+  int16_t cand[RP_STREAM_CANDIDATE_FIELDS];
+  cand[0] = (int16_t)score;
+  cand[1] = sat16(cx - hw);
+  cand[2] = sat16(cy - hh);
+  cand[3] = sat16(cx + hw);
+  cand[4] = sat16(cy + hh);
+  cand[5] = (int16_t)(s->prior_base[k] + y * s->head_in[k].w + x);
+  insert_candidate(s, cand);
+}
+
+static void head_out_row(rp_face_stream_t *s, int32_t k, int32_t o, int32_t fill_row) {
+  const rp_stream_shape_t *in = &s->head_in[k];
+  const int32_t W = in->w, H = in->h, C = in->c;
+  const rp_conv_t *lc = &s->m->loc[k], *cf = &s->m->conf[k];
+  const int32_t nl = lc->out_c, nc = cf->out_c;
+  int16_t *loc = (int16_t *)s->buf[RP_STREAM_BUF_SCRATCH], *conf = loc + nl;
+  for (int32_t x = 0; x < W; ++x) {
+    if (fill_row >= 0) head_fill(s, k, fill_row, min32(x + 1, W - 1));
+    const int32_t prev = time_enter(s, RP_STREAM_LAYER_LOC0 + 2 * k);
+    const int8_t *taps[9];
+    for (int32_t t = 0; t < 9; ++t) {
+      const int32_t iy = o - 1 + t / 3, ix = x - 1 + t % 3;
+      taps[t] = (iy >= 0 && iy < H && ix >= 0 && ix < W)
+                    ? ring_px(s, RP_STREAM_BUF_WINDOW0 + k, W, C, iy, ix)
+                    : 0;
+    }
+    for (int32_t oc = 0; oc < nl; ++oc)
+      loc[oc] = (int16_t)head_conv_px(lc, taps, oc);
+    digest(s, RP_STREAM_LAYER_LOC0 + 2 * k, loc, nl * 2);
+    time_enter(s, RP_STREAM_LAYER_LOC0 + 2 * k + 1);
+    for (int32_t oc = 0; oc < nc; ++oc)
+      conf[oc] = (int16_t)head_conv_px(cf, taps, oc);
+    digest(s, RP_STREAM_LAYER_LOC0 + 2 * k + 1, conf, nc * 2);
+    if (s->head_sink) s->head_sink(s->head_ctx, k, o, x, loc, conf);
+    decode_px(s, k, o, x, loc, conf, nc);
+    time_enter(s, prev);
+  }
+  ++s->head_rows_out[k];
+  if (fill_row >= 0) head_fill(s, k, fill_row, W - 1);
+}
+
+static void head_row_arrived(rp_face_stream_t *s, int32_t k, int32_t y) {
+  if (s->head_rows_out[k] + 1 <= y)
+    head_out_row(s, k, s->head_rows_out[k], y);
+  else
+    head_fill(s, k, y, s->head_in[k].w - 1);
+}
+
+static void head_finish(rp_face_stream_t *s, int32_t k) {
+  while (s->head_rows_out[k] < s->head_in[k].h)
+    head_out_row(s, k, s->head_rows_out[k], -1);
+}
+
+static void announce_block_row(rp_face_stream_t *s, int32_t b, int32_t o) {
+  head_row_arrived(s, b, o);
+  if (b < RP_FACE_MBCONVS - 1) mob_row_arrived(s, b + 1, o);
+}
+
+static void mob_finish(rp_face_stream_t *s, int32_t b) {
+  while (s->mob_rows_out[b] < s->blk_out[b].h) /* windows reaching the zero bottom padding */
+    mob_out_row(s, b, s->mob_rows_out[b], -1);
+  head_finish(s, b);
+  if (b < RP_FACE_MBCONVS - 1)
+    mob_finish(s, b + 1);
+  else
+    head_finish(s, RP_FACE_HEADS - 1);
+}
+
+/* ---- frame input ---- */
+
+/* Input row r is complete: compute every conv row it completes, and the RNNPool rows those
+ * complete (patch row i needs conv rows up to i*S + P - 1). */
+static void input_row_complete(rp_face_stream_t *s, int32_t r) {
+  const rp_conv_t *c = &s->m->stem.conv;
+  const rp_rnnpool_t *p = &s->m->stem.rnnpool;
+  while (s->conv_rows_done < s->conv.h &&
+         min32(s->conv_rows_done * c->stride - c->pad + c->kernel - 1, s->in.h - 1) <= r) {
+    conv_row(s, s->conv_rows_done++);
+    while (s->pool_rows_done < s->pool.h &&
+           s->pool_rows_done * p->stride + p->patch <= s->conv_rows_done)
+      pool_row(s, s->pool_rows_done);
+  }
+}
+
+rp_status rp_face_stream_begin(rp_face_stream_t *s, const rp_face_model_t *m,
+                               const rp_face_decode_t *d, int32_t h, int32_t w,
+                               int32_t candidate_capacity, void *arena, int32_t arena_bytes) {
+  if (!s || !m || !d || !arena || ((uintptr_t)arena & 3u) != 0) return RP_ERR_ARG;
+  rp_face_stream_layout_t layout;
+  rp_status st = rp_face_stream_layout(m, h, w, candidate_capacity, &layout);
+  if (st != RP_OK) return st;
+  if (layout.arena_bytes > arena_bytes) return RP_ERR_ARG;
+  geometry g;
+  make_geometry(m, h, w, &g);
+  memset(s, 0, sizeof *s);
+  s->m = m;
+  s->d = d;
+  s->candidate_capacity = candidate_capacity;
+  s->in = g.in;
+  s->conv = g.conv;
+  s->pool = g.pool;
+  s->pad = g.pad;
+  for (int32_t b = 0; b < RP_FACE_MBCONVS; ++b) {
+    s->blk_in[b] = g.blk_in[b];
+    s->blk_out[b] = g.blk_out[b];
+  }
+  int32_t base = 0;
+  for (int32_t k = 0; k < RP_FACE_HEADS; ++k) {
+    s->head_in[k] = g.head_in[k];
+    s->prior_base[k] = base;
+    base += g.head_in[k].h * g.head_in[k].w;
+  }
+  if (base > 32767) return RP_ERR_ARG; /* prior indices are int16 in the candidate list */
+  s->layout = layout;
+  for (int32_t i = 0; i < RP_STREAM_BUFFERS; ++i)
+    s->buf[i] = (uint8_t *)arena + layout.offset[i];
+  s->pad_row = -1;
+  s->clock_layer = -1;
+  return RP_OK;
+}
+
+void rp_face_stream_set_clock(rp_face_stream_t *s, rp_stream_clock_fn clock, void *ctx) {
+  s->clock = clock;
+  s->clock_ctx = ctx;
+  s->clock_layer = -1;
+}
+
+void rp_face_stream_set_head_sink(rp_face_stream_t *s, rp_stream_head_fn sink, void *ctx) {
+  s->head_sink = sink;
+  s->head_ctx = ctx;
+}
+
+rp_status rp_face_stream_push(rp_face_stream_t *s, const uint8_t *pixels, int32_t n) {
+  if (!s || !s->m || (!pixels && n > 0) || n < 0) return RP_ERR_ARG;
+  if (s->error != RP_OK) return s->error;
+  const int32_t W = s->in.w;
+  if (n > (s->in.h - s->rows_in) * W - s->pixels_in_row) return RP_ERR_ARG;
+  while (n > 0) {
+    const int32_t take = min32(n, W - s->pixels_in_row);
+    memcpy(s->buf[RP_STREAM_BUF_INPUT_ROWS] + (s->rows_in % 3) * W + s->pixels_in_row, pixels,
+           (size_t)take);
+    pixels += take;
+    n -= take;
+    s->pixels_in_row += take;
+    if (s->pixels_in_row == W) {
+      s->pixels_in_row = 0;
+      input_row_complete(s, s->rows_in++);
+      time_enter(s, -1);
+    }
+  }
+  return RP_OK;
+}
+
+/* Greedy NMS over the candidate list (sorted in place, best first). */
+static int32_t nms(rp_face_stream_t *s, rp_face_detection_t *out, int32_t max_out) {
+  int16_t *list = (int16_t *)s->buf[RP_STREAM_BUF_CANDIDATES];
+  const int32_t F = RP_STREAM_CANDIDATE_FIELDS, n = s->candidate_count;
+  for (int32_t i = 1; i < n; ++i) /* insertion sort: at most the list capacity */
+    for (int32_t j = i; j > 0 && better(list + j * F, list + (j - 1) * F); --j) {
+      int16_t t[RP_STREAM_CANDIDATE_FIELDS];
+      memcpy(t, list + j * F, sizeof t);
+      memcpy(list + j * F, list + (j - 1) * F, sizeof t);
+      memcpy(list + (j - 1) * F, t, sizeof t);
+    }
+  int32_t kept = 0;
+  for (int32_t i = 0; i < n && kept < max_out; ++i) {
+    const int16_t *a = list + i * F;
+    if (a[0] < 0) continue; /* suppressed */
+    rp_face_detection_t *det = &out[kept++];
+    det->score_q15 = a[0];
+    det->x1 = a[1];
+    det->y1 = a[2];
+    det->x2 = a[3];
+    det->y2 = a[4];
+    det->prior = a[5];
+    const int64_t area_a = (int64_t)(a[3] - a[1]) * (a[4] - a[2]);
+    for (int32_t j = i + 1; j < n; ++j) {
+      int16_t *b = list + j * F;
+      if (b[0] < 0) continue;
+      const int32_t iw = min32(a[3], b[3]) - max32(a[1], b[1]);
+      const int32_t ih = min32(a[4], b[4]) - max32(a[2], b[2]);
+      if (iw <= 0 || ih <= 0) continue;
+      const int64_t inter = (int64_t)iw * ih;
+      const int64_t uni = area_a + (int64_t)(b[3] - b[1]) * (b[4] - b[2]) - inter;
+      if (inter * 32768 > (int64_t)s->d->nms_iou_q15 * uni) b[0] = -1;
+    }
+  }
+  return kept;
+}
+
+rp_status rp_face_stream_finish(rp_face_stream_t *s, rp_face_detection_t *out, int32_t max_out,
+                                int32_t *count) {
+  if (!s || !s->m || !count || (max_out > 0 && !out) || max_out < 0) return RP_ERR_ARG;
+  if (s->error != RP_OK) return s->error;
+  if (s->rows_in != s->in.h || s->finished) return RP_ERR_ROWS;
+  for (int32_t t = s->pool.h; t < s->pad.h; ++t) { /* bottom pad: the row buffer is kept */
+    const int32_t prev = time_enter(s, RP_STREAM_LAYER_RNN_PAD);
+    digest(s, RP_STREAM_LAYER_RNN_PAD, s->buf[RP_STREAM_BUF_PAD_ROW], s->pad.w * s->pad.c);
+    time_enter(s, prev);
+    s->pad_row = t;
+    mob_row_arrived(s, 0, t);
+  }
+  mob_finish(s, 0);
+  const int32_t prev = time_enter(s, RP_STREAM_LAYER_LOC0 + 2 * RP_FACE_HEADS - 1);
+  *count = nms(s, out, max_out);
+  time_enter(s, prev);
+  time_enter(s, -1);
+  s->finished = 1;
+  return RP_OK;
+}
+
+/* 2^(i/16) in Q16, i = 0..16. */
+static const int32_t kExp2Sixteenths[17] = {65536,  68438,  71468,  74632,  77936,  81386,
+                                            84990,  88752,  92682,  96785,  101070, 105545,
+                                            110218, 115098, 120194, 125515, 131072};
+
+int32_t rp_exp_q12_q16(int32_t v) {
+  if (v < -8 * 4096) v = -8 * 4096;
+  if (v > 8 * 4096 - 1) v = 8 * 4096 - 1;
+  /* exp(v) = 2^(v log2 e); t in Q12 (log2 e = 23637.7 / 2^14; |v * 23638| < 2^30), floor split. */
+  const int32_t t = (v * 23638 + 8192) >> 14;
+  const int32_t n = t >> 12, f = t & 4095; /* 2^n * 2^(f/4096) */
+  const int32_t idx = f >> 8, frac = f & 255;
+  const int32_t lo = kExp2Sixteenths[idx], hi = kExp2Sixteenths[idx + 1];
+  const int32_t m = lo + (((hi - lo) * frac + 128) >> 8); /* Q16, [1, 2) */
+  return n >= 0 ? m << n : (m + (1 << (-n - 1))) >> -n;
+}
