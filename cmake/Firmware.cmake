@@ -4,8 +4,11 @@
 #   RNNPOOL_HAVE_FIRMWARE        ON when the images are built
 #   RNNPOOL_FIRMWARE_QEMU_ELF    path of rnnpool-fw-qemu-netduinoplus2.elf
 #   RNNPOOL_FIRMWARE_NUCLEO_ELF  path of rnnpool-fw-nucleo-f439zi.elf (and .bin next to it)
-#   RNNPOOL_FIRMWARE_ARENA_SIZE  arena bytes the images are built with (a cache option)
+#   RNNPOOL_FIRMWARE_MODEL_C_DIR the generated model sources (rp_model_data.h, rp_model_plan.h)
 # and the target `rnnpool_firmware` to depend on.
+# The model: RNNPOOL_FIRMWARE_QMODEL names a quantized model file (JSON from `rnnpool-cli
+# quantize`); at build time `rnnpool-cli emit-c` turns it into C arrays plus the planner's arena
+# (rp_model_plan.h), which sizes the firmware's arena. Swapping in another model is one -D.
 include(ExternalProject)
 
 set(RNNPOOL_HAVE_FIRMWARE OFF CACHE INTERNAL "")
@@ -18,9 +21,28 @@ if(NOT RNNPOOL_ARM_GCC)
   return()
 endif()
 
-set(RNNPOOL_FIRMWARE_ARENA_SIZE 32768 CACHE STRING
-  "Bytes of the firmware's activation arena (the streaming plan's size once the model exists)")
+set(RNNPOOL_FIRMWARE_QMODEL
+  "${PROJECT_SOURCE_DIR}/resources/models/placeholder-random/rnnpool-face-m4-random-seed1.q.json"
+  CACHE FILEPATH "Quantized model (rnnpool-cli quantize --output) the firmware runs")
+set(RNNPOOL_FIRMWARE_ARENA_SIZE "" CACHE STRING
+  "Override of the firmware's arena bytes; empty: the streaming plan's (the normal case)")
+if(NOT EXISTS "${RNNPOOL_FIRMWARE_QMODEL}")
+  message(STATUS "Firmware: no quantized model at ${RNNPOOL_FIRMWARE_QMODEL}; firmware skipped")
+  return()
+endif()
 set(_fw_dir "${CMAKE_BINARY_DIR}/firmware")
+set(_model_dir "${CMAKE_BINARY_DIR}/firmware_model")
+set(RNNPOOL_FIRMWARE_MODEL_C_DIR "${_model_dir}" CACHE INTERNAL "")
+# Generation needs the quantized file only (no float model, no calibration data).
+add_custom_command(
+  OUTPUT ${_model_dir}/rp_model_data.c ${_model_dir}/rp_model_data.h ${_model_dir}/rp_model_plan.h
+  COMMAND $<TARGET_FILE:rnnpool-cli> emit-c --quantized ${RNNPOOL_FIRMWARE_QMODEL}
+          --output ${_model_dir}
+  DEPENDS rnnpool-cli ${RNNPOOL_FIRMWARE_QMODEL}
+  COMMENT "Generating the firmware model sources from ${RNNPOOL_FIRMWARE_QMODEL}"
+  VERBATIM)
+add_custom_target(rnnpool_firmware_model
+  DEPENDS ${_model_dir}/rp_model_data.c ${_model_dir}/rp_model_plan.h)
 set(RNNPOOL_FIRMWARE_QEMU_ELF "${_fw_dir}/rnnpool-fw-qemu-netduinoplus2.elf" CACHE INTERNAL "")
 set(RNNPOOL_FIRMWARE_NUCLEO_ELF "${_fw_dir}/rnnpool-fw-nucleo-f439zi.elf" CACHE INTERNAL "")
 ExternalProject_Add(rnnpool_firmware
@@ -30,6 +52,8 @@ ExternalProject_Add(rnnpool_firmware
     -DCMAKE_TOOLCHAIN_FILE=${PROJECT_SOURCE_DIR}/cmake/toolchain-arm-none-eabi.cmake
     -DCMAKE_BUILD_TYPE=MinSizeRel
     -DRNNPOOL_ARENA_SIZE=${RNNPOOL_FIRMWARE_ARENA_SIZE}
+    -DRNNPOOL_MODEL_C_DIR=${_model_dir}
+  DEPENDS rnnpool_firmware_model
   # The sub-build tracks its own sources (including firmware_bridge/protocol); always run it.
   BUILD_ALWAYS ON
   INSTALL_COMMAND ""

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// STUB MODEL, to be replaced by the quantized RNNPool-Face-M4 (fixed-point issue).
+// STUB MODEL for host-side tests of the device service (the libFuzzer target
+// fuzz_device_service): the firmware images run the real model (model_face.c).
 // It has one pseudo-layer, "input": its digest is the CRC-32 of the frame bytes, it keeps the
 // frame in the arena when it fits (so LAYER_TENSOR can be exercised) and it detects nothing.
-// It exists so the wire protocol, the streaming upload and the QEMU harness can be tested now.
 #include "firmware_bridge/protocol/crc32.h"
 #include "firmware_bridge/target/model.h"
 #include "firmware_bridge/target/timer.h"

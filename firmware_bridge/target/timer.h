@@ -12,6 +12,9 @@ extern "C" {
 
 void timer_init(uint32_t clock_hz);
 uint64_t timer_now(void);
+/* The raw counter (cheap to read, no division): for fine-grained measurement, converted once. */
+uint64_t timer_ticks(void);
+uint64_t timer_ticks_to_time(uint64_t ticks);
 
 #ifdef __cplusplus
 }

@@ -22,3 +22,11 @@ uint64_t timer_now(void) {
   g_last = now;
   return g_high | now;
 }
+
+uint64_t timer_ticks(void) {
+  return timer_now();
+}
+
+uint64_t timer_ticks_to_time(uint64_t ticks) {
+  return ticks; /* cycles already */
+}

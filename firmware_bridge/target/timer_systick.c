@@ -50,6 +50,14 @@ static uint64_t ticks_now(void) {
   return ((uint64_t)wraps << 24) + (SYSTICK_RELOAD - value);
 }
 
+uint64_t timer_ticks(void) {
+  return ticks_now();
+}
+
+uint64_t timer_ticks_to_time(uint64_t ticks) {
+  return ticks * g_num / g_den;
+}
+
 uint64_t timer_now(void) {
-  return ticks_now() * g_num / g_den;
+  return timer_ticks_to_time(ticks_now());
 }
