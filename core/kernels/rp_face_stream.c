@@ -53,6 +53,11 @@ typedef struct {
   rp_stream_shape_t head_in[RP_FACE_HEADS];
 } geometry;
 
+static int cell_ok(const rp_fastgrnn_t *c) {
+  return c->w && c->u && c->w_multiplier && c->w_shift && c->u_multiplier && c->u_shift &&
+         c->bias_gate && c->bias_update;
+}
+
 static rp_status make_geometry(const rp_face_model_t *m, int32_t h, int32_t w, geometry *g) {
   const rp_conv_t *c = &m->stem.conv;
   const rp_rnnpool_t *p = &m->stem.rnnpool;
@@ -70,7 +75,7 @@ static rp_status make_geometry(const rp_face_model_t *m, int32_t h, int32_t w, g
       p->rnn1.input_size != p->in_c || p->rnn2.input_size != p->rnn1.hidden_size ||
       p->rnn1.hidden_size <= 0 || p->rnn2.hidden_size <= 0 ||
       p->rnn1.hidden_size > RP_RNN_MAX_HIDDEN || p->rnn2.hidden_size > RP_RNN_MAX_HIDDEN ||
-      m->pad_bottom < 0 || m->pad_right < 0)
+      m->pad_bottom < 0 || m->pad_right < 0 || !cell_ok(&p->rnn1) || !cell_ok(&p->rnn2))
     return RP_ERR_ARG;
   g->pool.h = (g->conv.h - p->patch) / p->stride + 1;
   g->pool.w = (g->conv.w - p->patch) / p->stride + 1;
@@ -216,7 +221,7 @@ static void rnn2_sweep(rp_face_stream_t *s, const int16_t *x, int32_t stride, in
   const rp_rnnpool_t *p = &s->m->stem.rnnpool;
   memset(state, 0, (size_t)p->rnn2.hidden_size * sizeof(int16_t));
   for (int32_t t = 0; t < p->patch; ++t)
-    rp_fastgrnn_step(&p->rnn2, x + t * stride, state, step_buffer);
+    rp_fastgrnn_step_unchecked(&p->rnn2, x + t * stride, state, step_buffer);
 }
 
 /* Patch (i, j) read from the band through its ring (slot = conv row % P), as
@@ -243,7 +248,7 @@ static void rnnpool_patch(rp_face_stream_t *s, int32_t i, int32_t j, int8_t *out
     for (int32_t c = 0; c < P; ++c) {
       for (int32_t k = 0; k < C; ++k)
         x[k] = slot[r][c * C + k];
-      rp_fastgrnn_step(&p->rnn1, x, rows + r * h1, step);
+      rp_fastgrnn_step_unchecked(&p->rnn1, x, rows + r * h1, step);
     }
   rnn2_sweep(s, rows, h1, state, step); /* 2. RNN2 over the row summaries, both ways */
   rnnpool_emit(p, state, out);
@@ -253,7 +258,7 @@ static void rnnpool_patch(rp_face_stream_t *s, int32_t i, int32_t j, int8_t *out
     for (int32_t r = 0; r < P; ++r) {
       for (int32_t k = 0; k < C; ++k)
         x[k] = slot[r][c * C + k];
-      rp_fastgrnn_step(&p->rnn1, x, cols + c * h1, step);
+      rp_fastgrnn_step_unchecked(&p->rnn1, x, cols + c * h1, step);
     }
   rnn2_sweep(s, cols, h1, state, step); /* 4. RNN2 over the column summaries, both ways */
   rnnpool_emit(p, state, out + 2 * h2);

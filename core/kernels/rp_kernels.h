@@ -45,8 +45,8 @@ static inline int32_t rp_requantize(int32_t val, int32_t multiplier, int32_t shi
   const int64_t total_shift = 31 - shift;
   const int64_t product = (int64_t)val * (int64_t)multiplier;
   const int32_t result = (int32_t)(product >> (total_shift - 1));
-  /* (x + 1) >> 1 cannot overflow in int64; the final value fits int32 for |M| < 1 or small val. */
-  return (int32_t)(((int64_t)result + 1) >> 1);
+  /* (result + 1) >> 1 without overflow, in 32 bits (floor((r + 1) / 2) = (r >> 1) + (r & 1)). */
+  return (result >> 1) + (result & 1);
 }
 
 static inline int32_t rp_clamp(int32_t v, int32_t lo, int32_t hi) {
@@ -150,6 +150,11 @@ int32_t rp_fastgrnn_get_buffer_size(const rp_fastgrnn_t *cell);
 /* One step in place: h (Q11, hidden_size) <- cell(x, h); x holds input_size int16 values. */
 rp_status rp_fastgrnn_step(const rp_fastgrnn_t *cell, const int16_t *RP_RESTRICT x,
                            int16_t *RP_RESTRICT h, void *RP_RESTRICT buffer);
+
+/* The same step without argument checks, for callers that validated the cell once (RNNPool
+ * runs ~300,000 steps a frame). */
+void rp_fastgrnn_step_unchecked(const rp_fastgrnn_t *cell, const int16_t *RP_RESTRICT x,
+                                int16_t *RP_RESTRICT h, void *RP_RESTRICT buffer);
 
 /* ---- RNNPool (spec section 1) on int8 input, int16 state, int8 output ---- */
 typedef struct {
