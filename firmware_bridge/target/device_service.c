@@ -119,7 +119,7 @@ static void on_frame_begin(uint16_t seq, const uint8_t *payload, uint16_t length
   const int status = model_begin(&begin);
   if (status != RNNPOOL_OK) {
     send_error(seq, (uint8_t)status, RNNPOOL_MSG_FRAME_BEGIN,
-               "frame must be 1..320 x 1..240, 1 channel, GRAY8");
+               "frame must be GRAY8, >= 15x15, rows fitting the arena");
     return;
   }
   g_frame = begin;
