@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "firmware_bridge/host/frame_comparison.h"
 
+#include <cmath>
 #include <cstdio>
 #include <span>
 
@@ -54,12 +55,18 @@ FrameComparison compareFrame(const HostRun &host, const FrameResult &device,
         else
           lc.metrics = compare::compare_tensors(std::span<const uint8_t>(*hostOut),
                                                 std::span<const uint8_t>(dev));
+        lc.metricsSource = "tensor";
       } else {
         lc.note = "tensor sizes differ: host " + std::to_string(hostOut->size()) + ", device " +
                   std::to_string(dev.size());
       }
+    } else if (lc.digestsEqual) {
+      compare::TensorMetrics exact;
+      exact.count = lc.hostBytes;
+      lc.metrics = exact;
+      lc.metricsSource = "digest";
     } else if (lc.note.empty()) {
-      lc.note = "tensor not read back (digest only)";
+      lc.note = "digests differ; tensor not read back";
     }
     out.layers.push_back(std::move(lc));
   }
@@ -125,7 +132,10 @@ nlohmann::json toJson(const FrameComparison &f) {
                         {"host_bytes", l.hostBytes},
                         {"device_bytes", l.deviceBytes},
                         {"bit_exact", l.digestsEqual}};
-    if (l.metrics) j["metrics"] = metricsJson(*l.metrics);
+    if (l.metrics) {
+      j["metrics"] = metricsJson(*l.metrics);
+      j["metrics"]["source"] = l.metricsSource;
+    }
     if (!l.note.empty()) j["note"] = l.note;
     layers.push_back(std::move(j));
   }
@@ -160,7 +170,10 @@ nlohmann::json toJson(const RunSummary &s, const std::vector<FrameComparison> &f
   for (const FrameComparison &f : frames) {
     perFrame.push_back(toJson(f));
     for (const LayerComparison &l : f.layers)
-      if (l.metrics) metrics[l.name] = metricsJson(*l.metrics); // the last frame's, per layer
+      if (l.metrics) { // the last frame's, per layer
+        metrics[l.name] = metricsJson(*l.metrics);
+        metrics[l.name]["source"] = l.metricsSource;
+      }
   }
   nlohmann::json latency = {{"round_trip_ms", statsJson(s.roundTripMs)},
                             {"device", statsJson(s.deviceTime)},

@@ -22,8 +22,11 @@ struct LayerComparison {
   uint32_t hostCrc = 0, deviceCrc = 0;
   uint32_t hostBytes = 0, deviceBytes = 0;
   bool digestsEqual = false;
-  std::optional<compare::TensorMetrics> metrics; // when the device tensor was read back
-  std::string note;                              // e.g. why no metrics
+  // From the read-back device tensor; or, without one, exact zeros when the digests agree
+  // (CRC-32 equality of the whole output): metricsSource says which.
+  std::optional<compare::TensorMetrics> metrics;
+  std::string metricsSource; // "tensor", "digest" or empty
+  std::string note;          // e.g. why no metrics
 };
 
 struct FrameComparison {

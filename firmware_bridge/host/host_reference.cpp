@@ -8,8 +8,9 @@
 namespace rnnpool::bridge {
 
 uint64_t StubHostReference::plannedArenaBytes(int width, int height) const {
-  // The stub keeps the whole frame in its arena (when it fits).
-  return static_cast<uint64_t>(width) * static_cast<uint64_t>(height);
+  // The stub keeps the whole frame in its arena when it fits, else nothing.
+  const uint64_t frame = static_cast<uint64_t>(width) * static_cast<uint64_t>(height);
+  return frame <= arenaBytes_ ? frame : 0;
 }
 
 HostRun StubHostReference::run(const cv::Mat &gray) {

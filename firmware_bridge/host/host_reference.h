@@ -47,6 +47,9 @@ public:
 // Mirrors firmware_bridge/target/model_stub.c.
 class StubHostReference : public HostReference {
 public:
+  // arenaBytes: the device's arena (HELLO_REPLY.arena_size); the stub keeps a frame only when
+  // it fits there.
+  explicit StubHostReference(uint32_t arenaBytes = 0) : arenaBytes_(arenaBytes) {}
   std::string description() const override { return "stub model (layer 'input' = the frame)"; }
   uint32_t modelDigest() const override { return 0; }
   uint64_t madds(int, int) const override { return 0; }
@@ -55,6 +58,7 @@ public:
   std::optional<std::vector<uint8_t>> layerOutput(std::size_t layer) const override;
 
 private:
+  uint32_t arenaBytes_;
   std::vector<uint8_t> frame_;
 };
 
