@@ -40,6 +40,9 @@ struct LinkOptions {
   int defaultTimeoutMs = 300;
   int defaultAttempts = 8;
   qint32 baudRate = 115200;
+  // Each attempt's timeout grows by the time its bytes take on the wire at baudRate (10 bits a
+  // byte), times this margin: a 2 KiB chunk at 115200 baud needs ~180 ms just to be sent.
+  double wireTimeMargin = 1.5;
 };
 
 // Counters since the link was created. Retries = resends after a timeout or a detected fault.
@@ -52,6 +55,7 @@ struct LinkStats {
   quint32 gapResets = 0;     // partial frames abandoned after an inter-byte gap
   quint32 deviceRejects = 0; // device ERRORs saying our request arrived corrupt
   quint32 staleReplies = 0;  // valid replies to no current request (late, duplicate)
+  quint64 flushBytes = 0;    // zeros sent after timeouts to end a partial frame on the device
   quint32 requests = 0, retries = 0, timeouts = 0, failures = 0;
   quint32 disconnects = 0, reconnects = 0;
 };

@@ -246,7 +246,7 @@ void SerialLink::pump() {
   sendAttempt();
 }
 
-void SerialLink::sendAttempt() {
+void SerialLink::sendAttempt(int flushBytes) {
   if (!inFlight_.active || !port_) return;
   if (inFlight_.sent >= inFlight_.request.attempts) {
     LinkReply r;
@@ -262,7 +262,7 @@ void SerialLink::sendAttempt() {
   if (inFlight_.sent > 0 && !inFlight_.request.internal) ++stats_.retries;
   ++inFlight_.sent;
   inFlight_.seqs.push_back(writeFrame(inFlight_.request.type, inFlight_.request.payload));
-  requestTimer_.start(inFlight_.request.timeoutMs);
+  requestTimer_.start(inFlight_.request.timeoutMs + wireTimeMs(lastFrameSize_ + flushBytes));
 }
 
 void SerialLink::resendNow() {
@@ -276,12 +276,22 @@ void SerialLink::onRequestTimeout() {
   ++consecutiveTimeouts_;
   // A reply that stalled will never complete; and the device may sit on a partial request
   // (a byte of it was lost): zeros (never a marker) complete that frame so it fails its CRC,
-  // then the device hunts past the rest. First the size of what we sent, then the largest frame.
+  // then the device hunts past the rest. Sized for the likely case first (what we just sent),
+  // then for any frame we sent, then for the largest frame (a corrupted length field).
   rnnpool_wire_decoder_reset(&decoder_);
-  const int flush =
-      consecutiveTimeouts_ == 1 ? lastFrameSize_ + 16 : static_cast<int>(RNNPOOL_WIRE_MAX_FRAME);
-  writeRaw(QByteArray(flush, '\0'));
-  sendAttempt();
+  int flush = lastFrameSize_ + 16;
+  if (consecutiveTimeouts_ == 2) flush = largestFrameSize_ + 16;
+  if (consecutiveTimeouts_ > 2) flush = static_cast<int>(RNNPOOL_WIRE_MAX_FRAME);
+  if (inFlight_.sent < inFlight_.request.attempts) {
+    writeRaw(QByteArray(flush, '\0'));
+    stats_.flushBytes += static_cast<quint64>(flush);
+  }
+  sendAttempt(flush);
+}
+
+int SerialLink::wireTimeMs(int bytes) const {
+  const double perByteMs = 10.0 * 1000.0 / std::max(1, options_.baudRate);
+  return static_cast<int>(bytes * perByteMs * options_.wireTimeMargin) + 1;
 }
 
 void SerialLink::onGap() {
@@ -401,6 +411,7 @@ uint16_t SerialLink::writeFrame(uint8_t type, const QByteArray &payload) {
       static_cast<size_t>(frame.size()));
   frame.resize(static_cast<qsizetype>(n));
   lastFrameSize_ = static_cast<int>(n);
+  largestFrameSize_ = std::max(largestFrameSize_, lastFrameSize_);
   writeRaw(frame);
   return seq;
 }

@@ -72,7 +72,8 @@ private:
   void onLivenessTick();
   void resendNow();
   void pump();
-  void sendAttempt();
+  void sendAttempt(int flushBytes = 0);
+  int wireTimeMs(int bytes) const;
   void complete(LinkReply reply);
   void failAll(const QString &why);
   uint16_t writeFrame(uint8_t type, const QByteArray &payload);
@@ -90,6 +91,7 @@ private:
   uint16_t nextSeq_ = 1;
   std::vector<uint16_t> syncSeqs_;
   int lastFrameSize_ = 0;
+  int largestFrameSize_ = 0;
   int consecutiveTimeouts_ = 0;
 
   std::deque<Request> queue_;
