@@ -80,6 +80,7 @@ bool FaultProxy::pump(int from, int to, bool toDevice) {
   const ssize_t n = ::read(from, in, sizeof in);
   if (n < 0) return errno == EAGAIN || errno == EINTR;
   if (n == 0) return false;
+  if (!toDevice && muted_) return true;
   std::vector<uint8_t> out;
   out.reserve(static_cast<size_t>(n) + 8);
   {

@@ -34,6 +34,8 @@ public:
   // Probability per forwarded byte of a fault, per direction; faults stop after `budget`.
   void setFaults(double toDeviceRate, double toHostRate, uint32_t budget);
   void stopFaults() { setFaults(0, 0, 0); }
+  // While muted, nothing from the device reaches the host (a device gone silent).
+  void setMuted(bool muted) { muted_ = muted; }
   FaultCounts counts() const;
 
 private:
@@ -44,6 +46,7 @@ private:
   int master_ = -1, slaveKeep_ = -1, device_ = -1;
   std::string slavePath_;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> muted_{false};
   mutable std::mutex mutex_;
   double toDeviceRate_ = 0, toHostRate_ = 0;
   uint32_t budget_ = 0;
