@@ -7,37 +7,15 @@
 #pragma once
 
 #include "firmware_bridge/host/device_link.h"
+#include "firmware_bridge/host/reply_parser.h"
 #include "firmware_bridge/protocol/wire_format.h"
 
 #include <cstdint>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace rnnpool::bridge {
-
-class DeviceError : public std::runtime_error {
-public:
-  enum class Kind { Disconnected, NoReply, Rejected, DigestMismatch, Protocol };
-  DeviceError(Kind kind, const std::string &message) : std::runtime_error(message), kind_(kind) {}
-  Kind kind() const { return kind_; }
-
-private:
-  Kind kind_;
-};
-
-struct DeviceInfo {
-  int protocolVersion = 0;
-  std::string firmwareVersion; // "0.1.0"
-  std::string board;
-  uint32_t modelDigest = 0;
-  uint32_t clockHz = 0;
-  uint32_t arenaSize = 0;
-  uint16_t maxPayload = 0;
-  int layerCount = 0;
-  rnnpool_time_unit timeUnit = RNNPOOL_TIME_CYCLES;
-};
 
 struct GrayFrame {
   int width = 0, height = 0;
@@ -51,7 +29,7 @@ struct LayerDigest {
 
 struct LayerTensor {
   int layer = 0;
-  rnnpool_tensor_dtype dtype = RNNPOOL_DTYPE_U8;
+  uint8_t dtype = RNNPOOL_DTYPE_U8; // rnnpool_tensor_dtype as sent (not trusted to be in range)
   int height = 0, width = 0, channels = 0;
   std::vector<uint8_t> data;
 };
@@ -98,8 +76,5 @@ private:
   uint32_t nextFrameId_;
   uint32_t lastFrameId_ = 0;
 };
-
-// "0x1234abcd"
-std::string hex32(uint32_t value);
 
 } // namespace rnnpool::bridge
