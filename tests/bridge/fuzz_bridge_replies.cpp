@@ -45,10 +45,10 @@ void parseEverything(const LinkReply &reply, uint32_t frameId, std::size_t total
     // Both the first slice and a continuation; touch every accepted byte (ASan checks bounds).
     for (std::size_t received : {std::size_t{0}, std::size_t{16}}) {
       const TensorSlice s = parseTensorSlice(reply, 0, received, frameId, total);
-      unsigned sum = 0;
+      if (uint64_t(s.header.offset) + s.header.length > s.header.total_bytes) std::abort();
+      volatile unsigned sink = 0;
       for (uint16_t i = 0; i < s.header.length; ++i)
-        sum += s.data[i];
-      if (s.header.offset + s.header.length > s.header.total_bytes && sum != ~0u) std::abort();
+        sink = sink + s.data[i];
     }
   });
 }
