@@ -44,7 +44,7 @@ struct QtApp {
 
 struct FlashOptionsCli {
   std::string backend;
-  std::string port, elf, bin, tool;
+  std::string port, elf, bin, tool, qemuName;
   double seconds = 0; // qemu: how long to keep it running (0: until Ctrl-C)
 };
 
@@ -59,6 +59,7 @@ int runFlash(const FlashOptionsCli &opt) {
   fo.bin = QString::fromStdString(opt.bin);
   fo.port = QString::fromStdString(opt.port);
   fo.tool = QString::fromStdString(opt.tool);
+  fo.qemuName = QString::fromStdString(opt.qemuName);
   auto flasher = makeFlasher(QString::fromStdString(opt.backend), fo);
   if (!flasher) {
     std::cerr << "rnnpool-cli: unknown flash backend '" << opt.backend << "'\n";
@@ -107,7 +108,7 @@ int runFlash(const FlashOptionsCli &opt) {
 
 struct RunOptionsCli {
   bool qemu = false;
-  std::string port, elf;
+  std::string port, elf, qemuName;
   std::string input = "demo";
   int frames = 3;
   std::string size = "320x240";
@@ -173,6 +174,7 @@ int runDevice(const RunOptionsCli &opt) {
   if (opt.qemu) {
     FlashOptions fo;
     fo.elf = opt.elf.empty() ? defaultQemuElf() : QString::fromStdString(opt.elf);
+    fo.qemuName = QString::fromStdString(opt.qemuName);
     qemu = std::make_unique<QemuFlasher>(fo);
     qemu->start();
     if (!qemu->waitForFinished(20000))
@@ -274,6 +276,7 @@ const RegisterCommand reg{[](CLI::App &app, int &exit_code) {
   f->add_option("--bin", flash->bin, "Raw image for st-flash/dfu-util (default: ELF as .bin)");
   f->add_option("--tool", flash->tool, "Path of the flashing tool");
   f->add_option("--seconds", flash->seconds, "qemu: stop after this many seconds");
+  f->add_option("--qemu-name", flash->qemuName, "qemu: -name tag (lets test suites find it)");
   f->callback([flash, &exit_code] { exit_code = guarded([&] { return runFlash(*flash); }); });
 
   auto run = std::make_shared<RunOptionsCli>();
@@ -282,6 +285,7 @@ const RegisterCommand reg{[](CLI::App &app, int &exit_code) {
   auto *p = r->add_option("--port", run->port, "Serial port of a flashed board");
   q->excludes(p);
   r->add_option("--elf", run->elf, "Firmware ELF for --qemu (default: this build's image)");
+  r->add_option("--qemu-name", run->qemuName, "QEMU -name tag (lets test suites find it)");
   r->add_option("input", run->input, "Image or video file, or 'demo' (default)");
   r->add_option("--frames", run->frames, "Frames to run (an image repeats)")
       ->check(CLI::Range(1, 100000));

@@ -170,9 +170,12 @@ nlohmann::json toJson(const RunSummary &s, const std::vector<FrameComparison> &f
   for (const FrameComparison &f : frames) {
     perFrame.push_back(toJson(f));
     for (const LayerComparison &l : f.layers)
-      if (l.metrics) { // the last frame's, per layer
+      // Per layer, the worst frame of the run (largest RMSE; the first on ties).
+      if (l.metrics &&
+          (!metrics.contains(l.name) || l.metrics->rmse > metrics[l.name]["rmse"].get<double>())) {
         metrics[l.name] = metricsJson(*l.metrics);
         metrics[l.name]["source"] = l.metricsSource;
+        metrics[l.name]["frame_id"] = f.frameId;
       }
   }
   nlohmann::json latency = {{"round_trip_ms", statsJson(s.roundTripMs)},
