@@ -6,7 +6,6 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
-#include <regex>
 #include <stdexcept>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -23,12 +22,7 @@ QemuProcess::~QemuProcess() {
 }
 
 std::vector<std::string> QemuProcess::command_line() const {
-  return {options_.qemu,    "-M",
-          options_.machine, "-nographic",
-          "-monitor",       "none",
-          "-serial",        "pty",
-          "-icount",        "shift=" + std::to_string(options_.icount_shift),
-          "-kernel",        options_.kernel};
+  return qemu_command_line(options_);
 }
 
 void QemuProcess::start() {
@@ -72,13 +66,11 @@ void QemuProcess::start() {
   output_fd_ = fds[0];
   ::fcntl(output_fd_, F_SETFL, ::fcntl(output_fd_, F_GETFL) | O_NONBLOCK);
 
-  static const std::regex pty_line(R"(char device redirected to (/dev/pts/[0-9]+))");
   const auto deadline = std::chrono::steady_clock::now() + options_.start_timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     drain_output(50);
-    std::smatch m;
-    if (std::regex_search(output_, m, pty_line)) {
-      pty_path_ = m[1];
+    if (auto pty = parse_qemu_pty(output_)) {
+      pty_path_ = *pty;
       return;
     }
     if (!running()) {

@@ -5,6 +5,8 @@
 #ifndef RNNPOOL_TESTS_FIRMWARE_QEMU_PROCESS_H
 #define RNNPOOL_TESTS_FIRMWARE_QEMU_PROCESS_H
 
+#include "firmware_bridge/host/qemu_command.h"
+
 #include <chrono>
 #include <string>
 #include <sys/types.h>
@@ -12,11 +14,8 @@
 
 namespace rnnpool::firmware {
 
-struct QemuOptions {
-  std::string qemu = "qemu-system-arm";
-  std::string machine = "netduinoplus2";
-  std::string kernel;   // the firmware ELF
-  int icount_shift = 3; // deterministic: one instruction = 2^shift ns of virtual time
+// The command (shared with the Qt qemu flasher) plus how long to wait for the pty line.
+struct QemuOptions : QemuCommand {
   std::chrono::milliseconds start_timeout{10000};
 };
 

@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "firmware_bridge/host/firmware_paths.h"
+
+namespace rnnpool::bridge {
+
+QString defaultQemuElf() {
+  return QStringLiteral(RNNPOOL_DEFAULT_QEMU_ELF);
+}
+
+} // namespace rnnpool::bridge

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Fault injection: the link talks to the QEMU firmware through FaultProxy, which drops, flips
+// and inserts 1,000 random bytes over a run of frames. No wrong result may be accepted (every
+// accepted digest equals the host's), every frame either succeeds or fails with a reported
+// error, no call outlives its worst-case timeout, and the same link and session work again once
+// the faults stop, without a restart.
+#include "firmware_bridge/host/device_link.h"
+#include "firmware_bridge/host/device_session.h"
+#include "firmware_bridge/protocol/crc32.h"
+#include "tests/bridge/fault_proxy.h"
+#include "tests/bridge/qemu_test_support.h"
+
+#include <QElapsedTimer>
+#include <QtTest>
+#include <future>
+#include <random>
+
+using namespace rnnpool::bridge;
+
+namespace {
+
+constexpr uint32_t kFaultBudget = 1000;
+constexpr int kWidth = 64, kHeight = 48;
+constexpr int kChunk = 256;
+
+GrayFrame randomFrame(unsigned seed) {
+  std::mt19937 rng(seed);
+  GrayFrame f{kWidth, kHeight, std::vector<uint8_t>(kWidth * kHeight)};
+  for (auto &p : f.pixels)
+    p = static_cast<uint8_t>(rng());
+  return f;
+}
+
+} // namespace
+
+class TestFaultInjection : public QObject {
+  Q_OBJECT
+  std::unique_ptr<QemuFlasher> qemu_;
+  std::unique_ptr<test::FaultProxy> proxy_;
+  std::unique_ptr<DeviceLink> link_;
+  LinkOptions linkOptions_;
+  SessionOptions sessionOptions_;
+
+  // Worst case of one runFrame: every request exhausting its attempts, every resume used.
+  int frameBoundMs() const {
+    const int chunks = (kWidth * kHeight + kChunk - 1) / kChunk;
+    const int requests = 1 + chunks + sessionOptions_.resumeAttempts * 2 + 3;
+    // Each attempt: its timeout plus the wire time of a flush and a chunk at 115200 baud.
+    const int perAttempt = linkOptions_.defaultTimeoutMs + 900;
+    return requests * linkOptions_.defaultAttempts * perAttempt +
+           3 * (sessionOptions_.computeTimeoutMs + 200);
+  }
+
+private slots:
+  void initTestCase() {
+    qemu_ = test::startQemu();
+    proxy_ = std::make_unique<test::FaultProxy>(qemu_->port().toStdString(), 20240601u);
+    linkOptions_.defaultTimeoutMs = 250;
+    linkOptions_.defaultAttempts = 10;
+    linkOptions_.livenessTimeoutMs = 4000;
+    sessionOptions_.chunkBytes = kChunk;
+    sessionOptions_.computeTimeoutMs = 1000;
+    // At 1 fault in 80 bytes towards the host, a 2 KB slice would (almost) never get through.
+    sessionOptions_.tensorSliceBytes = 40;
+    link_ = std::make_unique<DeviceLink>(linkOptions_);
+    link_->open(QString::fromStdString(proxy_->path()));
+    QVERIFY2(link_->waitForState(LinkState::Connected, 10000), qPrintable(link_->stateMessage()));
+  }
+  void cleanupTestCase() {
+    link_.reset();
+    proxy_.reset();
+    qemu_.reset();
+  }
+
+  void thousandFaultsNeverYieldAWrongResult() {
+    DeviceSession session(*link_, sessionOptions_);
+    session.handshake(0u);
+    const LinkStats before = link_->stats();
+    proxy_->setFaults(1.0 / 800, 1.0 / 80, kFaultBudget);
+
+    int ok = 0, reported = 0, wrong = 0, tensorsChecked = 0;
+    double slowestMs = 0;
+    const int boundMs = frameBoundMs();
+    QStringList reasons;
+    QElapsedTimer run;
+    run.start();
+    for (unsigned i = 0; proxy_->counts().total() < kFaultBudget; ++i) {
+      QVERIFY2(run.elapsed() < 600000, "fault budget not spent in 10 minutes");
+      const GrayFrame frame = randomFrame(i);
+      const uint32_t expected = rnnpool_crc32(frame.pixels.data(), frame.pixels.size());
+      QElapsedTimer t;
+      t.start();
+      // Off the test thread, so a hang shows up as a missed deadline instead of a stuck suite.
+      auto result = std::async(std::launch::async, [&] { return session.runFrame(frame); });
+      QVERIFY2(
+          result.wait_for(std::chrono::milliseconds(boundMs)) == std::future_status::ready,
+          qPrintable(QString("frame %1 still running after its %2 ms bound").arg(i).arg(boundMs)));
+      slowestMs = std::max(slowestMs, static_cast<double>(t.elapsed()));
+      try {
+        const FrameResult r = result.get();
+        if (r.digests.size() != 1 || r.digests[0].crc != expected ||
+            r.digests[0].bytes != frame.pixels.size())
+          ++wrong;
+        else
+          ++ok;
+        // Every few frames also read the tensor back: it must be the frame, byte for byte.
+        if (i % 4 == 0) {
+          const LayerTensor tensor = session.fetchLayerTensor(0);
+          if (tensor.data != frame.pixels) ++wrong;
+          ++tensorsChecked;
+        }
+      } catch (const DeviceError &e) {
+        ++reported; // detected and reported, not accepted
+        if (reasons.size() < 5) reasons << e.what();
+        QVERIFY2(link_->waitForState(LinkState::Connected, 15000),
+                 qPrintable(link_->stateMessage()));
+      }
+    }
+    const test::FaultCounts faults = proxy_->counts();
+    proxy_->stopFaults();
+    const LinkStats s = link_->stats();
+    const quint32 detected = (s.crcErrors - before.crcErrors) +
+                             (s.lengthErrors - before.lengthErrors) +
+                             (s.deviceRejects - before.deviceRejects) +
+                             (s.gapResets - before.gapResets) + (s.timeouts - before.timeouts);
+    qInfo("[ measure ] injected %u faults (%u drops, %u flips, %u inserts; %u to device, %u to "
+          "host) over %llu forwarded bytes in %.1f s",
+          faults.total(), faults.drops, faults.flips, faults.inserts, faults.toDevice,
+          faults.toHost, static_cast<unsigned long long>(faults.forwarded),
+          static_cast<double>(run.elapsed()) / 1000.0);
+    qInfo("[ measure ] detected: %u host CRC errors, %u length errors, %u device rejects, %u gap "
+          "resets, %u timeouts (total %u); %u retries, %u failed requests, %u stale replies, %llu "
+          "flush bytes",
+          s.crcErrors - before.crcErrors, s.lengthErrors - before.lengthErrors,
+          s.deviceRejects - before.deviceRejects, s.gapResets - before.gapResets,
+          s.timeouts - before.timeouts, detected, s.retries - before.retries,
+          s.failures - before.failures, s.staleReplies - before.staleReplies,
+          static_cast<unsigned long long>(s.flushBytes - before.flushBytes));
+    qInfo("[ measure ] frames: %d correct, %d reported failed, %d wrong; %d tensors read back; "
+          "slowest frame %.0f ms (bound %d ms); %u disconnects",
+          ok, reported, wrong, tensorsChecked, slowestMs, boundMs,
+          s.disconnects - before.disconnects);
+    for (const QString &r : reasons)
+      qInfo("[ measure ] reported: %s", qPrintable(r));
+
+    QCOMPARE(faults.total(), kFaultBudget);
+    QCOMPARE(wrong, 0);
+    QVERIFY(ok > 0);
+    QVERIFY2(detected > 0 && s.retries > before.retries, "faults were injected but none detected");
+
+    // Recovery without restart: same link, same session, clean frames are right.
+    QVERIFY2(link_->waitForState(LinkState::Connected, 15000), qPrintable(link_->stateMessage()));
+    const rnnpool_memory_report memory = session.memoryReport();
+    qInfo("[ measure ] device RX ring overflows since reset: %u", memory.rx_overflows);
+    for (unsigned i = 0; i < 3; ++i) {
+      const GrayFrame frame = randomFrame(100000 + i);
+      const FrameResult r = session.runFrame(frame);
+      QCOMPARE(r.digests.at(0).crc, rnnpool_crc32(frame.pixels.data(), frame.pixels.size()));
+    }
+  }
+};
+
+QTEST_GUILESS_MAIN(TestFaultInjection)
+#include "tst_fault_injection.moc"
