@@ -90,7 +90,7 @@ FpsMeasurement::FpsMeasurement(MainWindow *window, std::shared_ptr<LatencyTally>
 
 void FpsMeasurement::start(FpsReport header) {
   report_ = std::move(header);
-  QTimer::singleShot(int(warmup_s_ * 1000), this, &FpsMeasurement::begin);
+  QTimer::singleShot(int(warmup_s_ * 1000), Qt::PreciseTimer, this, &FpsMeasurement::begin);
 }
 
 void FpsMeasurement::begin() {
@@ -101,7 +101,7 @@ void FpsMeasurement::begin() {
   tally_frames0_ = tally_->frames.load();
   tally_ms0_ = tally_->total_ms.load();
   clock_.start();
-  QTimer::singleShot(int(seconds_ * 1000), this, &FpsMeasurement::end);
+  QTimer::singleShot(int(seconds_ * 1000), Qt::PreciseTimer, this, &FpsMeasurement::end);
 }
 
 void FpsMeasurement::end() {

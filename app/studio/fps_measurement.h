@@ -40,8 +40,9 @@ private:
 
 // A finite source read as fast as the detector consumes it instead of at its native rate: read()
 // waits until at most one frame is outstanding (`outstanding` = captured - processed - dropped),
-// so the detector always has the next frame ready and nothing is decoded only to be dropped.
-// Waits are bounded so a stopped detector cannot hang the capture thread.
+// so the next frame is decoded while the current one is detected. A frame still waits in the
+// mailbox when the detection thread is slow to pick it up, so a few are dropped; that never
+// lowers the processed rate. Waits are bounded so a stopped detector cannot hang the capture.
 class DetectorPacedSource : public FrameSource {
 public:
   DetectorPacedSource(std::unique_ptr<FrameSource> inner,

@@ -130,7 +130,7 @@ private slots:
     QCOMPARE(params, qint64(stats.total_params));
     QCOMPARE(madds, qint64(stats.total_madds));
     QVERIFY(
-        std::any_of(rows.begin(), rows.end(), [](const LayerRow &r) { return r.op == "RNNPool"; }));
+        std::any_of(rows.begin(), rows.end(), [](const LayerRow &r) { return r.op == "rnnpool"; }));
   }
 
   void plansAreThePlannersForEveryStrategyAndDtype() {
@@ -204,7 +204,7 @@ private slots:
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     const QVector<LayerRow> &rows = window.layerView()->model()->layers();
     const int rnnpool = int(std::find_if(rows.begin(), rows.end(),
-                                         [](const LayerRow &r) { return r.op == "RNNPool"; }) -
+                                         [](const LayerRow &r) { return r.op == "rnnpool"; }) -
                             rows.begin());
     QVERIFY(rnnpool < rows.size());
     QTableView *table = window.layerView()->table();
