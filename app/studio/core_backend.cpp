@@ -55,7 +55,9 @@ CoreStudioBackend::CoreStudioBackend(const std::string &model_path) : model_path
       }
   }
   const QString path = QString::fromStdString(model_path_);
-  if (!fs::exists(model_path_, ec)) {
+  if (!model_path.empty() && !fs::exists(model_path_, ec)) {
+    status_ = QObject::tr("Model file %1 does not exist; no detections").arg(path);
+  } else if (!fs::exists(model_path_, ec)) {
     status_ = QObject::tr("No trained model found at %1: train one with tools/training, or pass "
                           "--model PATH (rnnpool-cli init-model --random makes an untrained one); "
                           "no detections")

@@ -43,12 +43,17 @@ DetectorPacedSource::DetectorPacedSource(std::unique_ptr<FrameSource> inner,
 
 bool DetectorPacedSource::read(cv::Mat &frame) {
   using namespace std::chrono_literals;
+  // Decode first, then wait: the decode overlaps the detection of the frame handed out before.
+  cv::Mat next;
+  if (!inner_->read(next)) {
+    error_ = inner_->error();
+    return false;
+  }
   const auto give_up = std::chrono::steady_clock::now() + 500ms;
-  while (outstanding_() > 1 && std::chrono::steady_clock::now() < give_up)
-    std::this_thread::sleep_for(1ms);
-  const bool ok = inner_->read(frame);
-  error_ = inner_->error();
-  return ok;
+  while (outstanding_() > 0 && std::chrono::steady_clock::now() < give_up)
+    std::this_thread::sleep_for(200us);
+  frame = std::move(next);
+  return true;
 }
 
 QString FpsReport::toText() const {

@@ -38,11 +38,11 @@ private:
   std::shared_ptr<LatencyTally> tally_;
 };
 
-// A finite source read as fast as the detector consumes it instead of at its native rate: read()
-// waits until at most one frame is outstanding (`outstanding` = captured - processed - dropped),
-// so the next frame is decoded while the current one is detected. A frame still waits in the
-// mailbox when the detection thread is slow to pick it up, so a few are dropped; that never
-// lowers the processed rate. Waits are bounded so a stopped detector cannot hang the capture.
+// A finite source read as fast as the detector consumes it instead of at its native rate. read()
+// decodes the next frame ahead (while the detector works on the current one), then hands it out
+// only once nothing is outstanding (`outstanding` = captured - processed - dropped), so the
+// detector never waits for a decode and no frame is decoded only to be dropped. Waits are bounded
+// so a stopped detector cannot hang the capture thread.
 class DetectorPacedSource : public FrameSource {
 public:
   DetectorPacedSource(std::unique_ptr<FrameSource> inner,

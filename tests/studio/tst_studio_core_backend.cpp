@@ -35,6 +35,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <filesystem>
 #include <opencv2/videoio.hpp>
 
 using namespace rnnpool;
@@ -80,11 +81,20 @@ private slots:
   }
 
   void withoutAModelFramesPassThroughAndTheStatusSaysHow() {
+    // No bundled model in this checkout: the status names where it was looked for and what to do.
+    if (!std::filesystem::exists(bundledModelCandidates().front())) {
+      CoreStudioBackend bundled;
+      QVERIFY(!bundled.hasModel());
+      QCOMPARE(bundled.modelPath(), bundledModelCandidates().front());
+      QVERIFY(bundled.statusMessage().startsWith(
+          QString("No trained model found at %1: ")
+              .arg(QString::fromStdString(bundled.modelPath()))));
+      QVERIFY(bundled.statusMessage().contains("--model PATH"));
+    }
     CoreStudioBackend backend("/nonexistent/rnnpool-face-m4.npz");
     QVERIFY(!backend.hasModel());
-    QVERIFY(backend.statusMessage().startsWith(
-        "No trained model found at /nonexistent/rnnpool-face-m4.npz"));
-    QVERIFY(backend.statusMessage().contains("--model PATH"));
+    QCOMPARE(backend.statusMessage(),
+             QString("Model file /nonexistent/rnnpool-face-m4.npz does not exist; no detections"));
     const std::shared_ptr<FrameProcessor> processor = backend.makeProcessor();
     QVERIFY(processor);
     const cv::Mat frame(240, 320, CV_8UC3, cv::Scalar(10, 20, 30));
@@ -262,6 +272,37 @@ private slots:
     QCOMPARE(window.statusText(), DeviceController::notAvailableText());
     QCOMPARE(window.devicePanel()->state(), DevicePanel::LinkState::Disconnected);
     QVERIFY(window.devicePanel()->logText().contains("/dev/pts/9"));
+  }
+
+  void badCommandLinesGiveOneLineNamingTheCulprit_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("culprit");
+    QTest::newRow("missing model")
+        << QStringList{"--model", "/nope/model.npz"} << "/nope/model.npz";
+    QTest::newRow("bad seconds") << QStringList{"--measure-fps", "soon"} << "soon";
+    QTest::newRow("json alone") << QStringList{"--json"} << "--measure-fps";
+    QTest::newRow("unpaced camera")
+        << QStringList{"--source", "camera:7", "--measure-fps", "1", "--unpaced"} << "camera:7";
+  }
+  void badCommandLinesGiveOneLineNamingTheCulprit() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, culprit);
+    QProcess studio;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("QT_QPA_PLATFORM", "offscreen");
+    env.insert("XDG_CONFIG_HOME", settings_dir_.path());
+    env.insert("OPENCV_LOG_LEVEL", "SILENT");
+    studio.setProcessEnvironment(env);
+    studio.start(RNNPOOL_STUDIO_EXE, args);
+    QVERIFY(studio.waitForFinished(60000));
+    QCOMPARE(studio.exitStatus(), QProcess::NormalExit); // no crash
+    QVERIFY(studio.exitCode() != 0);
+    QVERIFY(studio.readAllStandardOutput().isEmpty());
+    const QStringList lines = QString::fromUtf8(studio.readAllStandardError())
+                                  .split('\n', Qt::SkipEmptyParts)
+                                  .filter("rnnpool-studio:");
+    QCOMPARE(lines.size(), 1);
+    QVERIFY2(lines.first().contains(culprit), qPrintable(lines.first()));
   }
 
   void headlessModePrintsTheAppsFpsCounter_data() {
