@@ -58,20 +58,19 @@ CoreStudioBackend::CoreStudioBackend(const std::string &model_path) : model_path
   if (!model_path.empty() && !fs::exists(model_path_, ec)) {
     status_ = QObject::tr("Model file %1 does not exist; no detections").arg(path);
   } else if (!fs::exists(model_path_, ec)) {
-    status_ = QObject::tr("No trained model found at %1: train one with tools/training, or pass "
-                          "--model PATH (rnnpool-cli init-model --random makes an untrained one); "
-                          "no detections")
+    status_ = QObject::tr("No trained model found at %1: train one (tools/training) or pass "
+                          "--model PATH")
                   .arg(path);
   } else {
     try {
       model_ = load_model_file(model_path_);
       // A detector is built here once so a model the detector refuses is reported at start-up.
       DetectorProcessor probe(*model_);
+      // rnnpool-cli init-model writes "random weights (seed N), not trained".
       const std::string &description = model_->manifest.description;
       if (description.find("random") != std::string::npos ||
           description.find("not trained") != std::string::npos)
-        status_ = QObject::tr("Untrained model %1 (%2): boxes are meaningless")
-                      .arg(path, QString::fromStdString(description));
+        status_ = QObject::tr("Untrained model %1: boxes are meaningless").arg(path);
     } catch (const std::exception &e) {
       model_.reset();
       status_ = QObject::tr("Cannot load the model %1: %2").arg(path, QString::fromUtf8(e.what()));
