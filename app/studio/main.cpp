@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // rnnpool-studio: the desktop app.
-//   rnnpool-studio [--source demo|camera:N|file:PATH] [--screenshot OUT.png --quit-after MS]
-#include "app/studio/stub_backend.h"
+//   rnnpool-studio [--source demo|camera:N|file:PATH] [--model PATH]
+//                  [--screenshot OUT.png --quit-after MS]
+//                  [--measure-fps SECONDS [--unpaced] [--warmup SECONDS] [--json]]
+#include "app/studio/core_backend.h"
+#include "app/studio/device_controller.h"
+#include "app/studio/fps_measurement.h"
+#include "core/capture/frame_source.h"
 #include "widgets/common/plot_refresher.h"
 #include "widgets/main_window.h"
+#include "widgets/pipeline/pipeline.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -11,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 namespace {
 
@@ -19,6 +26,16 @@ bool hasDisplay(int argc, char **argv) {
   for (int i = 1; i < argc; ++i)
     if (std::strcmp(argv[i], "-platform") == 0) return true;
   return std::getenv("DISPLAY") || std::getenv("WAYLAND_DISPLAY") || std::getenv("QT_QPA_PLATFORM");
+}
+
+// A positive number of seconds, or nullopt after printing why not.
+std::optional<double> parseSeconds(const QString &option, const QString &value, double minimum) {
+  bool ok = false;
+  const double s = value.toDouble(&ok);
+  if (ok && s >= minimum && s <= 3600) return s;
+  std::fprintf(stderr, "rnnpool-studio: --%s needs seconds in [%g, 3600], got '%s'\n",
+               qPrintable(option), minimum, qPrintable(value));
+  return std::nullopt;
 }
 
 } // namespace
@@ -38,10 +55,24 @@ int main(int argc, char **argv) {
   parser.addHelpOption();
   const QCommandLineOption source_opt(
       "source", "Frame source: demo, camera:N or file:PATH (video or image folder).", "spec");
+  const QCommandLineOption model_opt(
+      "model", "Model file (.npz with its .json manifest); default: the bundled model.", "path");
   const QCommandLineOption screenshot_opt(
       "screenshot", "Save a PNG of the whole window just before quitting.", "out.png");
   const QCommandLineOption quit_opt("quit-after", "Quit after this many milliseconds.", "ms");
-  parser.addOptions({source_opt, screenshot_opt, quit_opt});
+  const QCommandLineOption measure_opt(
+      "measure-fps",
+      "Run the source with all views live, then print the app's frame counters over this many "
+      "seconds (after --warmup) and quit.",
+      "seconds");
+  const QCommandLineOption warmup_opt("warmup", "Seconds before --measure-fps starts counting.",
+                                      "seconds", "1");
+  const QCommandLineOption unpaced_opt(
+      "unpaced", "With --measure-fps: read the video as fast as the detector consumes it instead "
+                 "of at its native frame rate.");
+  const QCommandLineOption json_opt("json", "With --measure-fps: print one JSON line.");
+  parser.addOptions({source_opt, model_opt, screenshot_opt, quit_opt, measure_opt, warmup_opt,
+                     unpaced_opt, json_opt});
   parser.process(app);
 
   int quit_after = -1;
@@ -59,11 +90,78 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "rnnpool-studio: --screenshot needs --quit-after MS\n");
     return 2;
   }
+  const bool measure = parser.isSet(measure_opt);
+  std::optional<double> measure_s, warmup_s;
+  if (measure) {
+    measure_s = parseSeconds("measure-fps", parser.value(measure_opt), 0.1);
+    warmup_s = parseSeconds("warmup", parser.value(warmup_opt), 0.0);
+    if (!measure_s || !warmup_s) return 2;
+    if (quit_after >= 0) {
+      std::fprintf(stderr, "rnnpool-studio: --measure-fps quits by itself; drop --quit-after\n");
+      return 2;
+    }
+  } else if (parser.isSet(unpaced_opt) || parser.isSet(json_opt)) {
+    std::fprintf(stderr, "rnnpool-studio: --unpaced and --json go with --measure-fps\n");
+    return 2;
+  }
 
-  // The integrator swaps in the core-backed backend once detection, analysis and planning land.
-  rnnpool::MainWindow window(std::make_shared<rnnpool::StubStudioBackend>());
+  auto core = std::make_shared<rnnpool::CoreStudioBackend>(parser.value(model_opt).toStdString());
+  if (parser.isSet(model_opt) && !core->hasModel()) {
+    // An explicit model that does not load is an error, not a reason to run without one.
+    std::fprintf(stderr, "rnnpool-studio: %s\n", qPrintable(core->statusMessage()));
+    return 2;
+  }
+  auto tally = std::make_shared<rnnpool::LatencyTally>();
+  std::shared_ptr<rnnpool::StudioBackend> backend = core;
+  if (measure) backend = std::make_shared<rnnpool::TallyingBackend>(core, tally);
+
+  rnnpool::MainWindow window(backend);
+  new rnnpool::DeviceController(&window, window.devicePanel(), &window);
   window.show();
-  window.startInitialSource(parser.value(source_opt));
+
+  if (!measure) {
+    window.startInitialSource(parser.value(source_opt));
+  } else {
+    // Measurements use exactly the source asked for: no fallback to another one.
+    const QString spec = parser.isSet(source_opt) ? parser.value(source_opt) : "demo";
+    std::unique_ptr<rnnpool::FrameSource> source;
+    try {
+      source = rnnpool::open_frame_source(spec.toStdString());
+    } catch (const std::exception &e) {
+      std::fprintf(stderr, "rnnpool-studio: cannot open %s: %s\n", qPrintable(spec), e.what());
+      return 1;
+    }
+    rnnpool::FpsReport header;
+    header.source = QString::fromStdString(source->description());
+    header.model = core->hasModel() ? QString::fromStdString(core->modelPath())
+                                    : QStringLiteral("none (frames pass through)");
+    header.clip_fps = source->fps();
+    header.paced = !parser.isSet(unpaced_opt);
+    if (!header.paced) {
+      if (source->is_live()) {
+        std::fprintf(stderr, "rnnpool-studio: --unpaced needs a video or folder, not %s\n",
+                     qPrintable(spec));
+        return 2;
+      }
+      const rnnpool::Pipeline *pipeline = window.pipeline();
+      source = std::make_unique<rnnpool::DetectorPacedSource>(std::move(source), [pipeline] {
+        return pipeline->capturedFrames() - pipeline->processedFrames() - pipeline->droppedFrames();
+      });
+    }
+    window.useSource(std::move(source), spec);
+    auto *measurement = new rnnpool::FpsMeasurement(&window, tally, *warmup_s, *measure_s, &app);
+    const bool json = parser.isSet(json_opt);
+    QObject::connect(measurement, &rnnpool::FpsMeasurement::finished, &app,
+                     [&app, json](const rnnpool::FpsReport &report) {
+                       const QByteArray out =
+                           json ? report.toJson() + '\n' : report.toText().toUtf8();
+                       std::fwrite(out.constData(), 1, std::size_t(out.size()), stdout);
+                       std::fflush(stdout);
+                       // No window.close(): a measurement must not overwrite the user's settings.
+                       app.quit();
+                     });
+    measurement->start(header);
+  }
 
   int exit_code = 0;
   if (quit_after >= 0) {

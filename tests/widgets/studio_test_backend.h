@@ -67,7 +67,7 @@ public:
     const QStringList names = {"conv", "rnn_model", "mob.0.expand", "mob.0.dw", "loc.0"};
     const qint64 sizes[] = {30000, 20000, 40000, 45000, 5000};
     for (int s = 0; s < names.size(); ++s) {
-      PlanStep step;
+      PlanViewStep step;
       step.layer = names[s];
       const qint64 in = s == 0 ? 12000 * scale : sizes[s - 1] * scale;
       const qint64 out = sizes[s] * scale;

@@ -30,6 +30,7 @@ QColor colorForKind(const QString &kind) {
       {"tensor", QColor(70, 130, 200)}, {"scratch", QColor(240, 160, 60)},
       {"state", QColor(220, 40, 60)},   {"ring", QColor(160, 110, 200)},
       {"input", QColor(90, 170, 120)},  {"candidates", QColor(200, 170, 60)},
+      {"band", QColor(60, 170, 190)},   {"row", QColor(120, 140, 170)},
   };
   if (auto it = known.find(kind); it != known.end()) return *it;
   return QColor(150, 150, 150);

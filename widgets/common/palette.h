@@ -9,7 +9,8 @@ namespace rnnpool {
 
 QColor colorForOp(const QString &op);     // RNNPool gets the loudest colour; case-insensitive
 bool isRnnPoolOp(const QString &op);      // "rnnpool" in any case
-QColor colorForKind(const QString &kind); // tensor | scratch | state | ring | input | candidates
+QColor colorForKind(const QString &kind); // tensor | scratch | state | input, streaming: band |
+                                          // ring | row | candidates
 QColor colorForIndex(int index);          // distinct hues for "stack by buffer"
 
 inline const QColor kHostBoxColor{40, 200, 70};

@@ -14,7 +14,7 @@ namespace rnnpool {
 QString planToCsv(const MemoryPlanView &plan) {
   QStringList lines{"step,layer,live_bytes,buffer,kind,offset,bytes"};
   for (int s = 0; s < plan.steps.size(); ++s) {
-    const PlanStep &step = plan.steps[s];
+    const PlanViewStep &step = plan.steps[s];
     for (const PlanBuffer &b : step.buffers)
       lines << QStringList{QString::number(s),
                            csvCell(step.layer),
@@ -30,7 +30,7 @@ QString planToCsv(const MemoryPlanView &plan) {
 
 QByteArray planToJson(const MemoryPlanView &plan) {
   QJsonArray steps;
-  for (const PlanStep &step : plan.steps) {
+  for (const PlanViewStep &step : plan.steps) {
     QJsonArray buffers;
     for (const PlanBuffer &b : step.buffers)
       buffers.append(QJsonObject{

@@ -54,7 +54,7 @@ ReportResult writeReportFolder(const QString &folder, const ReportContent &conte
   if (content.plan.isEmpty()) {
     readme << "- memory plan: none available";
   } else {
-    const PlanStep *peak =
+    const PlanViewStep *peak =
         content.plan.peakStep >= 0 && content.plan.peakStep < content.plan.steps.size()
             ? &content.plan.steps[content.plan.peakStep]
             : nullptr;

@@ -12,10 +12,11 @@ struct PlanBuffer {
   QString name;
   qint64 offset = 0; // bytes from the arena start
   qint64 bytes = 0;
-  QString kind; // tensor | scratch | state | ring | input | candidates
+  QString kind; // tensor | scratch | state | input; streaming: band | ring | row | candidates
 };
 
-struct PlanStep {
+// Named apart from core/plan's PlanStep: both live in namespace rnnpool and end up in one binary.
+struct PlanViewStep {
   QString layer; // the layer executing at this step
   qint64 liveBytes = 0;
   QVector<PlanBuffer> buffers;
@@ -27,7 +28,7 @@ struct MemoryPlanView {
   qint64 peakBytes = 0;
   qint64 arenaBytes = 0;
   int peakStep = -1;
-  QVector<PlanStep> steps;
+  QVector<PlanViewStep> steps;
 
   bool isEmpty() const { return steps.isEmpty(); }
   // Step index at which `layer` executes; -1 when the plan has no such step.

@@ -97,7 +97,7 @@ void RamTimelineChart::rebuild() {
     return stacking_ == Stacking::ByKind ? b.kind : b.name;
   };
   if (stacking_ == Stacking::ByKind) groups = kKindOrder;
-  for (const PlanStep &step : plan_.steps)
+  for (const PlanViewStep &step : plan_.steps)
     for (const PlanBuffer &b : step.buffers)
       if (!groups.contains(groupOf(b))) groups << groupOf(b);
 
@@ -129,7 +129,7 @@ void RamTimelineChart::rebuild() {
     if (stacking_ == Stacking::ByBuffer && groups.size() > 12) bars->removeFromLegend();
   }
   plot_->legend->setVisible(plot_->legend->itemCount() > 0);
-  for (const PlanStep &step : plan_.steps)
+  for (const PlanViewStep &step : plan_.steps)
     top = std::max(top, step.liveBytes / kKiB);
   top = std::max(top, plan_.peakBytes / kKiB);
 
@@ -224,7 +224,7 @@ void RamTimelineChart::onMouseMove(QMouseEvent *event) {
     return;
   }
   selection_->setHoveredLayer(selection_->indexOf(plan_.steps[step].layer));
-  const PlanStep &s = plan_.steps[step];
+  const PlanViewStep &s = plan_.steps[step];
   QString text = tr("step %1: %2\nlive %3").arg(step).arg(s.layer, formatBytes(s.liveBytes));
   for (const PlanBuffer &b : s.buffers)
     text += QStringLiteral("\n  %1 [%2] %3").arg(b.name, b.kind, formatCount(b.bytes));
