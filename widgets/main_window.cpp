@@ -270,6 +270,7 @@ void MainWindow::redraw() {
     if (!result->layer_ms.empty())
       layer_view_->updateHostTimes(
           QVector<double>(result->layer_ms.begin(), result->layer_ms.end()));
+    emit resultShown(*result);
   }
   fps_label_->setText(tr("processed %1 fps | captured %2 | dropped %3")
                           .arg(pipeline_->processedFps(), 0, 'f', 0)

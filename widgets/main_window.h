@@ -69,6 +69,10 @@ public slots:
   // Boxes the device found on the frame it was sent; shown over the live frame in orange.
   void setDeviceBoxes(const std::vector<rnnpool::DetectedBox> &boxes);
 
+signals:
+  // The newest processed frame, as the redraw tick shows it (the device mirror picks from these).
+  void resultShown(const rnnpool::FrameResult &result);
+
 protected:
   void closeEvent(QCloseEvent *event) override;
 

@@ -3,6 +3,7 @@
 //   rnnpool-studio [--source demo|camera:N|file:PATH] [--model PATH]
 //                  [--screenshot OUT.png --quit-after MS]
 //                  [--measure-fps SECONDS [--unpaced] [--warmup SECONDS] [--json]]
+//                  [--device-qemu [--mirror-every N]]
 #include "app/studio/core_backend.h"
 #include "app/studio/device_controller.h"
 #include "app/studio/fps_measurement.h"
@@ -13,6 +14,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QTimer>
 #include <cstdio>
 #include <cstdlib>
@@ -71,8 +73,16 @@ int main(int argc, char **argv) {
       "unpaced", "With --measure-fps: read the video as fast as the detector consumes it instead "
                  "of at its native frame rate.");
   const QCommandLineOption json_opt("json", "With --measure-fps: print one JSON line.");
+  const QCommandLineOption device_qemu_opt(
+      "device-qemu", "On start: run this build's firmware under QEMU, connect to it and mirror "
+                     "frames to it (the Device tab shows the comparison).");
+  const QCommandLineOption mirror_every_opt(
+      "mirror-every",
+      "With --device-qemu: send every Nth processed frame (default 1; a frame "
+      "arriving while the device is busy is skipped).",
+      "N", "1");
   parser.addOptions({source_opt, model_opt, screenshot_opt, quit_opt, measure_opt, warmup_opt,
-                     unpaced_opt, json_opt});
+                     unpaced_opt, json_opt, device_qemu_opt, mirror_every_opt});
   parser.process(app);
 
   int quit_after = -1;
@@ -90,7 +100,23 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "rnnpool-studio: --screenshot needs --quit-after MS\n");
     return 2;
   }
+  int mirror_every = 1;
+  if (parser.isSet(mirror_every_opt)) {
+    bool ok = false;
+    mirror_every = parser.value(mirror_every_opt).toInt(&ok);
+    if (!ok || mirror_every < 1 || !parser.isSet(device_qemu_opt)) {
+      std::fprintf(stderr,
+                   "rnnpool-studio: --mirror-every needs --device-qemu and N >= 1, got "
+                   "'%s'\n",
+                   qPrintable(parser.value(mirror_every_opt)));
+      return 2;
+    }
+  }
   const bool measure = parser.isSet(measure_opt);
+  if (measure && parser.isSet(device_qemu_opt)) {
+    std::fprintf(stderr, "rnnpool-studio: --device-qemu and --measure-fps do not go together\n");
+    return 2;
+  }
   std::optional<double> measure_s, warmup_s;
   if (measure) {
     measure_s = parseSeconds("measure-fps", parser.value(measure_opt), 0.1);
@@ -116,8 +142,12 @@ int main(int argc, char **argv) {
   if (measure) backend = std::make_shared<rnnpool::TallyingBackend>(core, tally);
 
   rnnpool::MainWindow window(backend);
-  new rnnpool::DeviceController(&window, window.devicePanel(), &window);
+  auto *device = new rnnpool::DeviceController(&window, window.devicePanel(), &window);
   window.show();
+  if (parser.isSet(device_qemu_opt)) {
+    window.deviceDock()->raise();
+    device->startQemuSession(mirror_every);
+  }
 
   if (!measure) {
     window.startInitialSource(parser.value(source_opt));

@@ -149,6 +149,11 @@ void DevicePanel::setBackend(const QString &backend) {
   if (i >= 0) backend_box_->setCurrentIndex(i);
 }
 
+void DevicePanel::setMirror(bool enabled, int every_n_frames) {
+  mirror_every_->setValue(every_n_frames);
+  mirror_box_->setChecked(enabled); // emits mirrorChanged when it changes
+}
+
 bool DevicePanel::mirrorEnabled() const {
   return mirror_box_->isChecked();
 }
@@ -234,9 +239,11 @@ QString DevicePanel::logText() const {
 
 void DevicePanel::setMetrics(const QVector<DeviceMetricsRow> &rows) {
   metrics_->setRowCount(int(rows.size()));
-  auto number = [](double v) { return QString::number(v, 'g', 5); };
   for (int r = 0; r < rows.size(); ++r) {
     const DeviceMetricsRow &m = rows[r];
+    auto number = [&m](double v) {
+      return m.hasMetrics ? QString::number(v, 'g', 5) : QStringLiteral("-");
+    };
     const QStringList cells = {
         m.tensor,         number(m.rmse),    number(m.mae),
         number(m.l2rel),  number(m.meanErr), number(m.stdErr),

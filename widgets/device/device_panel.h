@@ -58,6 +58,7 @@ public slots:
   void setState(rnnpool::DevicePanel::LinkState state, const QString &message = {});
   void setFlashProgress(int permille, const QString &stage = {}); // 0..1000
   void appendLog(const QString &line);
+  void setMirror(bool enabled, int everyNFrames);
   void setMetrics(const QVector<rnnpool::DeviceMetricsRow> &rows);
   void setLatencyStats(double mean, double min, double max, double std, const QString &unit);
   void appendLatency(double frame, double value);

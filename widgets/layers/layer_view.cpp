@@ -62,7 +62,8 @@ void LayerView::updateHostTimes(const QVector<double> &hostMs) {
   model_->updateTimes(hostMs);
 }
 
-void LayerView::updateDeviceTimes(const QVector<double> &deviceMs) {
+void LayerView::updateDeviceTimes(const QVector<double> &deviceMs, const QString &unit) {
+  model_->setDeviceTimeUnit(unit);
   model_->updateDeviceTimes(deviceMs);
 }
 

@@ -23,7 +23,9 @@ public:
   void setLayers(const QVector<LayerRow> &rows);
   // Per-layer host times from the newest frame (graph order); only the time column changes.
   void updateHostTimes(const QVector<double> &hostMs);
-  void updateDeviceTimes(const QVector<double> &deviceMs);
+  // Per-layer device numbers (graph order; negative: not reported) in `unit` ("ms", "M instr").
+  void updateDeviceTimes(const QVector<double> &deviceMs,
+                         const QString &unit = QStringLiteral("ms"));
 
   LayerTableModel *model() const { return model_; }
   QTableView *table() const { return table_; }

@@ -12,6 +12,9 @@ struct DeviceMetricsRow {
   QString tensor; // row label: "host", "device", "cross" or a tensor name
   double rmse = 0, mae = 0, l2rel = 0, meanErr = 0, stdErr = 0, cosine = 0, maxAbs = 0;
   bool bitExact = false;
+  // False when only agreement is known (e.g. digests or detections, no tensor read back): the
+  // metric cells then show "-" instead of numbers nobody measured.
+  bool hasMetrics = true;
 };
 
 } // namespace rnnpool

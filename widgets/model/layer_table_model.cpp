@@ -26,6 +26,12 @@ void LayerTableModel::updateDeviceTimes(const QVector<double> &deviceMs) {
   if (n > 0) emit dataChanged(index(0, DeviceMs), index(n - 1, DeviceMs), {Qt::DisplayRole});
 }
 
+void LayerTableModel::setDeviceTimeUnit(const QString &unit) {
+  if (unit == device_unit_) return;
+  device_unit_ = unit;
+  emit headerDataChanged(Qt::Horizontal, DeviceMs, DeviceMs);
+}
+
 int LayerTableModel::rowCount(const QModelIndex &parent) const {
   return parent.isValid() ? 0 : int(rows_.size());
 }
@@ -83,6 +89,7 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
   static const char *names[ColumnCount] = {"layer",    "op",     "input", "output",  "bytes f32",
                                            "bytes i8", "params", "MAdds", "host ms", "device ms"};
+  if (section == DeviceMs) return tr("device %1").arg(device_unit_);
   return section >= 0 && section < ColumnCount ? tr(names[section]) : QVariant();
 }
 

@@ -34,6 +34,10 @@ public:
   // Only the time columns change (every redraw tick), so only they are announced as changed.
   void updateTimes(const QVector<double> &hostMs);
   void updateDeviceTimes(const QVector<double> &deviceMs);
+  // What the device column holds ("ms", "M instr", "M cycles"): QEMU counts instructions, not
+  // time, so the header says which.
+  void setDeviceTimeUnit(const QString &unit);
+  QString deviceTimeUnit() const { return device_unit_; }
 
   int rowCount(const QModelIndex &parent = {}) const override;
   int columnCount(const QModelIndex &parent = {}) const override;
@@ -48,6 +52,7 @@ private:
   QVariant rawValue(const LayerRow &row, int column) const;
 
   QVector<LayerRow> rows_;
+  QString device_unit_ = QStringLiteral("ms");
 };
 
 } // namespace rnnpool
