@@ -32,6 +32,7 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -263,15 +264,38 @@ private slots:
     qInfo("random model: %zu boxes on the last frame shown", window.liveView()->hostBoxes().size());
   }
 
-  void deviceRequestsGetAPlainAnswerUntilTheBridgeLands() {
+  // The device bridge without QEMU: a dead port and a missing flashing tool each leave a plain
+  // message in the panel (state and log) and the status bar, and the app keeps running.
+  void deadDevicePortIsVisible() {
     auto backend = std::make_shared<CoreStudioBackend>(random_model_.toStdString());
     MainWindow window(backend);
     new DeviceController(&window, window.devicePanel(), &window);
-    window.devicePanel()->setPort("/dev/pts/9");
-    emit window.devicePanel()->connectRequested("/dev/pts/9");
-    QCOMPARE(window.statusText(), DeviceController::notAvailableText());
-    QCOMPARE(window.devicePanel()->state(), DevicePanel::LinkState::Disconnected);
-    QVERIFY(window.devicePanel()->logText().contains("/dev/pts/9"));
+    DevicePanel *panel = window.devicePanel();
+    const QString port = "/nonexistent/ttyRNNPOOL";
+    panel->setPort(port);
+    QTest::mouseClick(panel->connectButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(panel->state() == DevicePanel::LinkState::Error, 5000);
+    QVERIFY2(panel->stateText().contains(port), qPrintable(panel->stateText()));
+    QVERIFY2(window.statusText().contains(port), qPrintable(window.statusText()));
+    QVERIFY(panel->logText().contains(port));
+    QCOMPARE(panel->connectButton()->text(), QString("Connect"));
+  }
+
+  void missingFlashToolIsVisible() {
+    if (!QStandardPaths::findExecutable("st-flash").isEmpty())
+      QSKIP("st-flash is installed here");
+    auto backend = std::make_shared<CoreStudioBackend>(random_model_.toStdString());
+    MainWindow window(backend);
+    new DeviceController(&window, window.devicePanel(), &window);
+    DevicePanel *panel = window.devicePanel();
+    panel->setBackend("st-flash");
+    QTest::mouseClick(panel->flashButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(panel->state() == DevicePanel::LinkState::Error, 5000);
+    QVERIFY2(panel->stateText().contains("st-flash") && panel->stateText().contains("not found"),
+             qPrintable(panel->stateText()));
+    QVERIFY(panel->logText().contains("not found"));
+    QVERIFY2(window.statusText().contains("st-flash"), qPrintable(window.statusText()));
+    QCOMPARE(panel->flashProgress(), 0);
   }
 
   void badCommandLinesGiveOneLineNamingTheCulprit_data() {
