@@ -54,16 +54,9 @@ DeviceController::DeviceController(MainWindow *window, DevicePanel *panel, QObje
   qRegisterMetaType<rnnpool::bridge::LinkState>();
   link_ = std::make_unique<bridge::DeviceLink>();
 
-  // The host reference loads once; without it the device can still be flashed and connected,
-  // and the handshake says why nothing can be compared.
-  FirmwareReference reference;
-  QString reference_error;
-  try {
-    reference = loadFirmwareReference(defaultFirmwareModelPath());
-  } catch (const std::exception &e) {
-    reference_error = tr("no host reference for the device: %1").arg(e.what());
-  }
-  worker_ = new DeviceWorker(link_.get(), std::move(reference), reference_error);
+  // The host reference loads at the first handshake, on the worker; without it the device can
+  // still be flashed and connected, and the handshake says why nothing can be compared.
+  worker_ = new DeviceWorker(link_.get(), defaultFirmwareModelPath());
   worker_->moveToThread(&worker_thread_);
   connect(&worker_thread_, &QThread::finished, worker_, &QObject::deleteLater);
   worker_thread_.setObjectName("device-session");
@@ -116,6 +109,11 @@ void DeviceController::discardFlasher() {
   flasher_ = nullptr;
 }
 
+void DeviceController::setReferenceModel(const QString &quantizedModel) {
+  QMetaObject::invokeMethod(
+      worker_, [w = worker_, quantizedModel] { w->setReferenceModel(quantizedModel); });
+}
+
 void DeviceController::startQemuSession(int everyN) {
   auto_connect_ = true;
   auto_mirror_every_ = std::max(1, everyN);
@@ -130,7 +128,11 @@ void DeviceController::onFlashRequested(const QString &backend, const QString &p
   if (name == QLatin1String("qemu")) {
     options.elf = qemu_elf_;
     options.qemuName = qemu_name_;
-    if (linked_) onDisconnectRequested(); // the old QEMU's pty goes away with it
+    if (linked_) {
+      // The old QEMU's pty goes away with it; the link follows the new one.
+      onDisconnectRequested();
+      auto_connect_ = true;
+    }
   } else {
     options.elf = board_elf_;
   }
@@ -286,8 +288,7 @@ void DeviceController::onFrameDone(const DeviceFrameReport &r) {
   const double device_time = double(r.device.timings.frame_total) * unit_.scale;
   device_times_.push_back(device_time);
   const compare::LatencyStats stats = compare::latency_stats(device_times_);
-  panel_->setLatencyStats(stats.mean, stats.min, stats.max, stats.std,
-                          tr("device %1 per frame").arg(unit_.plot));
+  panel_->setLatencyStats(stats.mean, stats.min, stats.max, stats.std, unit_.plot);
   panel_->appendLatency(double(r.frameIndex), device_time);
 
   const rnnpool_memory_report &memory = r.device.memory;

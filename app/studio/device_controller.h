@@ -45,6 +45,9 @@ public:
   void setQemuElf(const QString &elf) { qemu_elf_ = elf; }
   void setQemuName(const QString &name) { qemu_name_ = name; }
   void setBoardImage(const QString &elf) { board_elf_ = elf; }
+  // The quantized model the device is compared with (default: the one this build's firmware
+  // was generated from); takes effect at the next handshake.
+  void setReferenceModel(const QString &quantizedModel);
 
   bool sessionReady() const { return session_ready_; }
   int comparedFrames() const { return compared_frames_; }

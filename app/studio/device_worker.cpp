@@ -7,20 +7,28 @@
 
 namespace rnnpool {
 
-DeviceWorker::DeviceWorker(bridge::DeviceLink *link, FirmwareReference reference,
-                           QString referenceError)
-    : link_(link), reference_(std::move(reference)), referenceError_(std::move(referenceError)) {
+DeviceWorker::DeviceWorker(bridge::DeviceLink *link, QString referenceModel)
+    : link_(link), referenceModel_(std::move(referenceModel)) {
   qRegisterMetaType<rnnpool::DeviceFrameReport>();
   qRegisterMetaType<rnnpool::DeviceHello>();
 }
 
 DeviceWorker::~DeviceWorker() = default;
 
+void DeviceWorker::setReferenceModel(const QString &path) {
+  if (path == referenceModel_) return;
+  referenceModel_ = path;
+  reference_ = {};
+  session_.reset();
+}
+
 void DeviceWorker::handshake() {
   DeviceHello hello;
   session_.reset();
-  if (!reference_.reference) {
-    hello.message = referenceError_;
+  try {
+    if (!reference_.reference) reference_ = loadFirmwareReference(referenceModel_);
+  } catch (const std::exception &e) {
+    hello.message = tr("no host model to compare the device with: %1").arg(e.what());
     emit handshakeDone(hello);
     return;
   }

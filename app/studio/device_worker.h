@@ -41,11 +41,13 @@ struct DeviceHello {
 class DeviceWorker : public QObject {
   Q_OBJECT
 public:
-  // `link` outlives the worker; `reference` may be empty (then every request fails plainly).
-  DeviceWorker(bridge::DeviceLink *link, FirmwareReference reference, QString referenceError);
+  // `link` outlives the worker. The host reference is loaded from `referenceModel` (a quantized
+  // model file) at the first handshake, on the worker's thread.
+  DeviceWorker(bridge::DeviceLink *link, QString referenceModel);
   ~DeviceWorker() override;
 
-  // Both run on the worker's thread (call through QMetaObject::invokeMethod).
+  // These run on the worker's thread (call through QMetaObject::invokeMethod).
+  void setReferenceModel(const QString &path);
   void handshake();
   void mirror(const cv::Mat &bgr, qint64 frameIndex);
 
@@ -56,8 +58,8 @@ signals:
 
 private:
   bridge::DeviceLink *link_;
+  QString referenceModel_;
   FirmwareReference reference_;
-  QString referenceError_;
   std::unique_ptr<bridge::DeviceSession> session_;
 };
 

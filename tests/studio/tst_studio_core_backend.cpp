@@ -282,8 +282,7 @@ private slots:
   }
 
   void missingFlashToolIsVisible() {
-    if (!QStandardPaths::findExecutable("st-flash").isEmpty())
-      QSKIP("st-flash is installed here");
+    if (!QStandardPaths::findExecutable("st-flash").isEmpty()) QSKIP("st-flash is installed here");
     auto backend = std::make_shared<CoreStudioBackend>(random_model_.toStdString());
     MainWindow window(backend);
     new DeviceController(&window, window.devicePanel(), &window);

@@ -8,6 +8,8 @@
 // dead port are checked without QEMU in tst_studio_core_backend.)
 #include "app/studio/core_backend.h"
 #include "app/studio/device_controller.h"
+#include "core/quant/quantized_model_file.h"
+#include "firmware_bridge/host/reply_parser.h"
 #include "widgets/device/device_panel.h"
 #include "widgets/layers/layer_view.h"
 #include "widgets/live/live_view.h"
@@ -144,6 +146,27 @@ private slots:
     QTRY_VERIFY_WITH_TIMEOUT(panel->logText().contains("QEMU exited"), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(panel->state() == DevicePanel::LinkState::Reconnecting, 10000);
     QVERIFY(studio.window.isVisible());
+  }
+
+  // A host model other than the firmware's: the handshake refuses it, naming both digests.
+  void digestMismatchIsRefusedNamingBothDigests() {
+    quant::QuantizedModel model = quant::load_quantized_model(RNNPOOL_FIRMWARE_QMODEL);
+    const uint32_t firmware_digest = model.digest();
+    model.conv.bias.at(0) += 1;
+    const QString other = work_dir_.filePath("other.q.json");
+    quant::save_quantized_model(other.toStdString(), model);
+    Studio studio(RNNPOOL_STUDIO_TEST_MARKER);
+    DevicePanel *panel = studio.panel();
+    studio.controller->setReferenceModel(other);
+    studio.controller->startQemuSession(1);
+    QTRY_VERIFY_WITH_TIMEOUT(panel->state() == DevicePanel::LinkState::Error, 30000);
+    const QString text = panel->stateText();
+    QVERIFY2(text.contains(QString::fromStdString(bridge::hex32(firmware_digest))),
+             qPrintable(text));
+    QVERIFY2(text.contains(QString::fromStdString(bridge::hex32(model.digest()))),
+             qPrintable(text));
+    QVERIFY(!studio.controller->sessionReady());
+    QVERIFY(studio.window.statusText().contains("refused"));
   }
 
   void appKillsItsQemuOnExit() {

@@ -95,6 +95,11 @@ DevicePanel::DevicePanel(QWidget *parent) : QWidget(parent) {
   metrics_->verticalHeader()->setVisible(false);
   metrics_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   metrics_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+  // Row labels ("cross mob.0.project", the detections summary) are read whole; numbers share
+  // the rest. Compact rows: a frame has about twenty of them.
+  metrics_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+  metrics_->verticalHeader()->setDefaultSectionSize(metrics_->fontMetrics().height() + 6);
+  metrics_->setWordWrap(false);
   metrics_->setMinimumHeight(100);
   latency_label_ = new QLabel(tr("latency: no samples"), this);
   latency_label_->setObjectName("deviceLatencyStats");
@@ -104,12 +109,12 @@ DevicePanel::DevicePanel(QWidget *parent) : QWidget(parent) {
 
   auto *results = new QGroupBox(tr("Device results"), this);
   auto *results_layout = new QVBoxLayout(results);
-  results_layout->addWidget(metrics_, 2);
+  results_layout->addWidget(metrics_, 3);
   auto *stats_row = new QHBoxLayout;
   stats_row->addWidget(latency_label_, 1);
   stats_row->addWidget(ram_label_);
   results_layout->addLayout(stats_row);
-  results_layout->addWidget(latency_plot_, 3);
+  results_layout->addWidget(latency_plot_, 2);
 
   auto *splitter = new QSplitter(Qt::Horizontal, this);
   splitter->addWidget(link);
