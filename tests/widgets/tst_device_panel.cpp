@@ -125,6 +125,27 @@ private slots:
     panel.setMeasuredRam(120000, 118784);
     QCOMPARE(panel.measuredRamText(), QString("RAM measured 120,000 vs plan 118,784 (+1,216)"));
   }
+
+  // A row known only by agreement (digest, detections) shows dashes, not zeros nobody measured.
+  void rowsWithoutMetricsShowDashes() {
+    DevicePanel panel;
+    DeviceMetricsRow digest{"cross conv", 0, 0, 0, 0, 0, 0, 0, true};
+    digest.hasMetrics = false;
+    panel.setMetrics({digest});
+    QCOMPARE(panel.metricsCell(0, 1), QString("-"));
+    QCOMPARE(panel.metricsCell(0, 6), QString("-"));
+    QCOMPARE(panel.metricsCell(0, 8), QString("yes"));
+  }
+
+  void setMirrorChecksTheBoxAndEmits() {
+    DevicePanel panel;
+    QSignalSpy mirror(&panel, &DevicePanel::mirrorChanged);
+    panel.setMirror(true, 3);
+    QVERIFY(panel.mirrorEnabled());
+    QCOMPARE(panel.mirrorEvery(), 3);
+    QCOMPARE(mirror.size(), 1);
+    QCOMPARE(mirror[0][1].toInt(), 3);
+  }
 };
 
 QTEST_MAIN(TestDevicePanel)

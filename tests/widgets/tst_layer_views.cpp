@@ -62,6 +62,24 @@ private slots:
              QString("2.250"));
   }
 
+  // QEMU reports instructions, not time: the device column's header says which unit it holds.
+  void deviceColumnNamesItsUnit() {
+    test::TestStudioBackend backend;
+    LayerTableModel model;
+    model.setLayers(backend.layers());
+    QSignalSpy header(&model, &QAbstractItemModel::headerDataChanged);
+    model.setDeviceTimeUnit("M instr");
+    QCOMPARE(header.size(), 1);
+    QCOMPARE(
+        model.headerData(LayerTableModel::DeviceMs, Qt::Horizontal, Qt::DisplayRole).toString(),
+        QString("device M instr"));
+    model.updateDeviceTimes({24.1, -1});
+    QCOMPARE(model.data(model.index(0, LayerTableModel::DeviceMs), Qt::DisplayRole).toString(),
+             QString("24.10"));
+    QCOMPARE(model.data(model.index(1, LayerTableModel::DeviceMs), Qt::DisplayRole).toString(),
+             QString("\u2014"));
+  }
+
   void selectingARowHighlightsTheLayerEverywhere() {
     test::TestStudioBackend backend;
     LayerSelection selection;
