@@ -45,8 +45,11 @@ def export_model(model, path, info):
     np.savez_compressed(tmp, **arrays)
     os.replace(tmp, path)
     base = path[:-4] if path.endswith(".npz") else path
-    desc = (f"RNNPool-Face-M4 trained by tools/training/train.py: seed {info.get('seed')}, step {info.get('step')} "
-            f"of {info.get('steps')}, dataset manifest sha256 {str(info.get('dataset_manifest_sha256', ''))[:16]}")
+    if info.get("step", 0) == 0:
+        desc = f"RNNPool-Face-M4, untrained (random init, seed {info.get('seed')}): for parity tests only"
+    else:
+        desc = (f"RNNPool-Face-M4 trained by tools/training/train.py: seed {info.get('seed')}, step {info.get('step')} "
+                f"of {info.get('steps')}, dataset manifest sha256 {str(info.get('dataset_manifest_sha256', ''))[:16]}")
     with open(base + ".json", "w") as f:
         json.dump(manifest(info.get("mean", DEFAULT_MEAN), desc), f, indent=2)
         f.write("\n")
@@ -104,7 +107,8 @@ def parity_inputs(dataset, mean, seed):
         x, _ = preprocess(cv2.imread(os.path.join(dataset, r["path"])), mean)
         out.append((f"{r['kind']}_{os.path.splitext(os.path.basename(r['path']))[0]}", x))
     rng = np.random.default_rng(seed)
-    out.append(("random_320x240", (rng.uniform(0, 255, (240, 320)) - mean).astype(np.float32)))
+    # Whole grey levels: as random as needed, and they compress (the files are committed).
+    out.append(("random_320x240", (rng.integers(0, 256, (240, 320)).astype(np.float32) - mean).astype(np.float32)))
     wide = [r for r in rows if r["kind"] == "still" and r["split"] == "eval" and abs(r["width"] / r["height"] - 4 / 3) > 0.1]
     if wide:
         x, _ = preprocess(cv2.imread(os.path.join(dataset, wide[-1]["path"])), mean)
@@ -123,6 +127,8 @@ def main():
     ap.add_argument("--parity-dir", default="")
     ap.add_argument("--parity-prefix", default="", help="file name prefix, e.g. 'random_init_'")
     ap.add_argument("--dataset", default="data/dataset")
+    ap.add_argument("--parity-inputs", default="video,synthetic,random,still",
+                    help="which parity inputs to write (keeps the committed files small)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     model = RPoolFaceM4()
@@ -153,9 +159,14 @@ def main():
         os.makedirs(args.parity_dir, exist_ok=True)
         ds = args.dataset if os.path.exists(os.path.join(args.dataset, "manifest.jsonl")) else ""
         for old in glob.glob(os.path.join(args.parity_dir, f"{args.parity_prefix}*.npz")):
+            if os.path.abspath(old) == os.path.abspath(args.out or ""):
+                continue  # the model just exported
             if args.parity_prefix or not os.path.basename(old).startswith("random_init_"):
                 os.remove(old)
+        wanted = tuple(args.parity_inputs.split(","))
         for name, x in parity_inputs(ds, mean, 12345):
+            if not name.startswith(wanted):
+                continue
             path = os.path.join(args.parity_dir, f"{args.parity_prefix}{name}.npz")
             g = golden(model, x)
             np.savez_compressed(path, **g)
