@@ -15,7 +15,7 @@ constexpr int kRegressors = 16; // box (dx, dy, w, h) then 6 key points
 
 std::vector<cv::Point2f> blazeface_anchors() {
   std::vector<cv::Point2f> out;
-  for (const auto [cells, per_cell] : {std::pair{16, 2}, std::pair{8, 6}})
+  for (const auto &[cells, per_cell] : {std::pair{16, 2}, std::pair{8, 6}})
     for (int y = 0; y < cells; ++y)
       for (int x = 0; x < cells; ++x)
         for (int a = 0; a < per_cell; ++a)
