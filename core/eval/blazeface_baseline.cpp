@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <opencv2/imgproc.hpp>
 #include <sstream>
 #include <stdexcept>
@@ -40,6 +41,8 @@ BlazeFaceBaseline::BlazeFaceBaseline(const std::string &onnx_path,
                                      std::optional<BoxConvention> convention,
                                      BlazeFaceConfig config)
     : convention_(std::move(convention)), config_(config), anchors_(blazeface_anchors()) {
+  if (!std::filesystem::is_regular_file(onnx_path))
+    throw std::runtime_error("cannot load BlazeFace ONNX '" + onnx_path + "': no such file");
   try {
     net_ = cv::dnn::readNetFromONNX(onnx_path);
   } catch (const cv::Exception &e) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/eval/haar_baseline.h"
 
+#include <filesystem>
 #include <limits>
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
@@ -8,7 +9,8 @@
 namespace rnnpool::eval {
 
 HaarBaseline::HaarBaseline(const std::string &cascade_path) {
-  if (!cascade_.load(cascade_path))
+  // Checked first: OpenCV would log its own error line for a missing file.
+  if (!std::filesystem::is_regular_file(cascade_path) || !cascade_.load(cascade_path))
     throw std::runtime_error("cannot load Haar cascade '" + cascade_path +
                              "' (install Debian opencv-data)");
 }
