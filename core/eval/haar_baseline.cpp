@@ -39,7 +39,7 @@ float HaarBaseline::operating_threshold() const {
 
 std::string HaarBaseline::description() const {
   return "OpenCV Haar frontalface_alt2, equalised gray, scale 1.1, 4 neighbours, min 20 px; "
-         "ranked by level weight";
+         "ranked by level weight, every box reported";
 }
 
 } // namespace rnnpool::eval

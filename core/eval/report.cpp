@@ -38,12 +38,8 @@ std::string format_table(const EvalReport &report) {
     }
   out << "\nIoU >= 0.5; recall, precision and FP/neg at each detector's operating threshold; AP "
          "over all candidates.\n";
-  for (const DetectorReport &d : report.detectors) {
-    out << "  " << d.name << ": " << d.description;
-    if (std::isfinite(d.operating_threshold))
-      out << " (operating threshold " << d.operating_threshold << ")";
-    out << "\n";
-  }
+  for (const DetectorReport &d : report.detectors)
+    out << "  " << d.name << ": " << d.description << "\n";
   for (const std::string &n : report.notes)
     out << "note: " << n << "\n";
   return out.str();

@@ -132,6 +132,22 @@ TEST_F(EvalCli, TableSubsetAndLimit) {
   EXPECT_EQ(r.out.find("rnnpool-face-m4 "), std::string::npos);
 }
 
+TEST_F(EvalCli, QuantizedModelIsASecondRow) {
+  write_dataset();
+  const std::string q = (dir_ / "q.json").string();
+  ASSERT_EQ(run("quantize --model " + kParityModel.string() + " --calibration " +
+                (dir_ / "ds/eval").string() + " --output " + q)
+                .exit_code,
+            0);
+  const CliRun r = run("eval --model " + kParityModel.string() + " --quantized " + q +
+                       " --dataset " + (dir_ / "ds").string() + " --json --baselines none");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["detectors"].size(), 2u);
+  EXPECT_EQ(j["detectors"][1]["name"], "rnnpool-face-m4-int8");
+  EXPECT_EQ(j["detectors"][1]["subsets"][3]["images"], 3);
+}
+
 TEST_F(EvalCli, ErrorsAreOneClearLine) {
   CliRun r = run("eval --model none --dataset " + (dir_ / "nowhere").string());
   EXPECT_EQ(r.exit_code, 1);
