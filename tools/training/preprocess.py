@@ -31,6 +31,13 @@ def preprocess(bgr, mean=DEFAULT_MEAN):
     Same order as core/detect/preprocess.cpp: bilinear resize of the 8-bit image first, then the
     grayscale mix in float, then the mean.
     """
-    tw, th = target_size(bgr.shape[1], bgr.shape[0])
-    resized = cv2.resize(bgr, (tw, th), interpolation=cv2.INTER_LINEAR)
+    w, h = bgr.shape[1], bgr.shape[0]
+    tw, th = target_size(w, h)
+    s = math.sqrt(INPUT_W * INPUT_H / float(w * h))
+    if (tw, th) == (int(round(w * s)), int(round(h * s))):
+        # The reference's call: scale factors, not a target size. For non-4:3 images the two
+        # sample the source at different positions (up to 65 grey levels apart).
+        resized = cv2.resize(bgr, None, fx=s, fy=s, interpolation=cv2.INTER_LINEAR)
+    else:
+        resized = cv2.resize(bgr, (tw, th), interpolation=cv2.INTER_LINEAR)
     return (to_gray(resized) - mean).astype(np.float32), tw / bgr.shape[1]
