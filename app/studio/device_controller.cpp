@@ -243,6 +243,10 @@ void DeviceController::onLinkState(bridge::LinkState state, const QString &messa
 void DeviceController::onHandshake(const DeviceHello &hello) {
   handshaking_ = false;
   if (!linked_) return;
+  if (!hello.ok && hello.linkLost) {
+    panel_->appendLog(tr("handshake interrupted: %1").arg(hello.message));
+    return; // the link reconnects and the next Connected handshakes again
+  }
   if (!hello.ok) {
     refused_ = hello.message;
     report(tr("Device refused: %1").arg(hello.message));

@@ -48,6 +48,9 @@ void DeviceWorker::handshake() {
             .arg(info.arenaSize)
             .arg(info.layerCount);
     session_ = std::move(session);
+  } catch (const bridge::DeviceError &e) {
+    hello.linkLost = e.kind() == bridge::DeviceError::Kind::Disconnected;
+    hello.message = QString::fromStdString(e.what());
   } catch (const std::exception &e) {
     hello.message = QString::fromStdString(e.what());
   }

@@ -32,6 +32,9 @@ struct DeviceFrameReport {
 // What the handshake learnt, for the panel and the unit of the timings.
 struct DeviceHello {
   bool ok = false;
+  // The link went away during the handshake: not the device's fault; the link reconnects and
+  // the handshake runs again.
+  bool linkLost = false;
   QString message; // the device (ok) or why it was refused
   rnnpool_time_unit timeUnit = RNNPOOL_TIME_CYCLES;
   uint32_t clockHz = 0;

@@ -9,6 +9,7 @@
 #include "app/studio/core_backend.h"
 #include "app/studio/device_controller.h"
 #include "core/quant/quantized_model_file.h"
+#include "firmware_bridge/host/qemu_flasher.h"
 #include "firmware_bridge/host/reply_parser.h"
 #include "widgets/device/device_panel.h"
 #include "widgets/layers/layer_view.h"
@@ -146,6 +147,46 @@ private slots:
     QTRY_VERIFY_WITH_TIMEOUT(panel->logText().contains("QEMU exited"), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(panel->state() == DevicePanel::LinkState::Reconnecting, 10000);
     QVERIFY(studio.window.isVisible());
+  }
+
+  // The link's automatic reconnect, through the panel: the port is a symlink to a QEMU pty (as a
+  // board's by-id path would be); QEMU dies mid-session, a new one comes up behind the same path,
+  // the panel goes reconnecting -> connected, the handshake runs again and frames are bit-exact.
+  void reconnectsWhenThePortReturns() {
+    auto startQemu = [](const QString &marker) {
+      bridge::FlashOptions options;
+      options.elf = RNNPOOL_FIRMWARE_QEMU_ELF;
+      options.qemuName = marker;
+      auto qemu = std::make_unique<bridge::QemuFlasher>(options);
+      qemu->start();
+      return qemu->waitForFinished(30000) ? std::move(qemu) : nullptr;
+    };
+    std::unique_ptr<bridge::QemuFlasher> first = startQemu(RNNPOOL_STUDIO_TEST_MARKER);
+    QVERIFY(first);
+    const QString link = work_dir_.filePath("ttyDEVICE");
+    QVERIFY(QFile::link(first->port(), link));
+
+    Studio studio(RNNPOOL_STUDIO_TEST_MARKER);
+    DevicePanel *panel = studio.panel();
+    QVERIFY(studio.window.openSource("file:" + clip_));
+    panel->setPort(link);
+    QTest::mouseClick(panel->connectButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(studio.controller->sessionReady(), 30000);
+    panel->setMirror(true, 1);
+    QTRY_VERIFY_WITH_TIMEOUT(studio.controller->comparedFrames() >= 1, 180000);
+
+    first->stop();
+    QTRY_VERIFY_WITH_TIMEOUT(panel->state() == DevicePanel::LinkState::Reconnecting, 10000);
+    QVERIFY(!studio.controller->sessionReady());
+    std::unique_ptr<bridge::QemuFlasher> second = startQemu(RNNPOOL_STUDIO_TEST_MARKER);
+    QVERIFY(second);
+    QVERIFY(QFile::remove(link));
+    QVERIFY(QFile::link(second->port(), link));
+    QTRY_VERIFY_WITH_TIMEOUT(studio.controller->sessionReady(), 30000);
+    QCOMPARE(panel->state(), DevicePanel::LinkState::Connected);
+    const int before = studio.controller->comparedFrames();
+    QTRY_VERIFY_WITH_TIMEOUT(studio.controller->comparedFrames() > before, 180000);
+    QCOMPARE(studio.controller->bitExactFrames(), studio.controller->comparedFrames());
   }
 
   // A host model other than the firmware's: the handshake refuses it, naming both digests.
