@@ -296,8 +296,15 @@ void DeviceController::onFrameDone(const DeviceFrameReport &r) {
   panel_->appendLatency(double(r.frameIndex), device_time);
 
   const rnnpool_memory_report &memory = r.device.memory;
+  RamView *ram = window_->ramView();
+  if (compared_frames_ == 1 && (ram->strategy() != "streaming" || ram->dtype() != "i8")) {
+    // The measured arena is only comparable with the plan the firmware runs.
+    ram->setStrategy("streaming");
+    ram->setDtype("i8");
+    panel_->appendLog(tr("RAM view: showing the streaming i8 plan, the one the device runs"));
+  }
   panel_->setMeasuredRam(memory.arena_high_water, qint64(r.plannedArenaBytes));
-  window_->ramView()->setMeasuredPeak(memory.arena_high_water);
+  ram->setMeasuredPeak(memory.arena_high_water);
   window_->layerView()->updateDeviceTimes(
       deviceLayerTimes(r, window_->layerView()->model()->layers(), unit_), unit_.table);
 
