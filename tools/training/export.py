@@ -59,23 +59,22 @@ def export_model(model, path, info):
 
 
 def nms(boxes, scores, thr, top_k, keep_top_k):
+    """Greedy NMS (IoU > thr suppresses), highest score first, as in the spec; returns indices."""
     order = np.argsort(-scores, kind="stable")[:top_k]
+    b = boxes[order].astype(np.float64)
+    area = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    alive = np.ones(len(order), bool)
     keep = []
-    for i in order:
-        ok = True
-        for j in keep:
-            ix = max(0.0, min(boxes[i, 2], boxes[j, 2]) - max(boxes[i, 0], boxes[j, 0]))
-            iy = max(0.0, min(boxes[i, 3], boxes[j, 3]) - max(boxes[i, 1], boxes[j, 1]))
-            inter = ix * iy
-            a = (boxes[i, 2] - boxes[i, 0]) * (boxes[i, 3] - boxes[i, 1])
-            b = (boxes[j, 2] - boxes[j, 0]) * (boxes[j, 3] - boxes[j, 1])
-            if inter / max(1e-12, a + b - inter) > thr:
-                ok = False
-                break
-        if ok:
-            keep.append(i)
-            if len(keep) == keep_top_k:
-                break
+    for i in range(len(order)):
+        if not alive[i]:
+            continue
+        keep.append(order[i])
+        if len(keep) == keep_top_k:
+            break
+        ix = np.clip(np.minimum(b[i, 2], b[i + 1:, 2]) - np.maximum(b[i, 0], b[i + 1:, 0]), 0, None)
+        iy = np.clip(np.minimum(b[i, 3], b[i + 1:, 3]) - np.maximum(b[i, 1], b[i + 1:, 1]), 0, None)
+        inter = ix * iy
+        alive[i + 1:] &= inter / np.maximum(area[i] + area[i + 1:] - inter, 1e-12) <= thr
     return keep
 
 
