@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Trains RNNPool-Face-M4 on the dataset built by tools/dataset/build_dataset.py (CPU, PyTorch).
 
-    /usr/bin/python3 tools/training/train.py --dataset data/dataset --out data/training/run1 \
+    /usr/bin/python3 tools/training/train.py --dataset data/dataset --out data/training/run2 \
         --steps 3000 --export-to resources/models/rnnpool-face-m4.npz
 
 S3FD-style: one square prior per head cell (spec section 2), matching at IoU >= 0.35 plus the best
@@ -69,10 +69,14 @@ class Sampler:
         return self._load(rows[self.rng.integers(len(rows))])
 
 
-def augment(rng, img, boxes, cw, ch, mean):
-    """Random zoom (log-uniform 0.45..1.6 of the inference scale), crop/pad to cw x ch, flip,
-    photometric jitter. Faces whose centre leaves the crop are dropped."""
-    s = math.exp(rng.uniform(math.log(0.45), math.log(1.6)))
+def augment(rng, img, boxes, cw, ch, mean, zoom=(0.7, 1.4)):
+    """Random zoom (log-uniform in `zoom` times the inference scale), crop/pad to cw x ch, flip,
+    photometric jitter. Faces whose centre leaves the crop are dropped.
+
+    Face sizes must stay those of inference (the network is fully convolutional, so a zoomed-out
+    copy of a webcam face is a different, smaller face); small faces come from the synthetic
+    images. The crop must therefore hold the largest faces (about 160 px at 320x240)."""
+    s = math.exp(rng.uniform(math.log(zoom[0]), math.log(zoom[1])))
     h, w = img.shape
     nw, nh = max(1, int(round(w * s))), max(1, int(round(h * s)))
     im = cv2.resize(img, (nw, nh), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR).astype(np.float32)
@@ -170,8 +174,9 @@ def main():
     ap.add_argument("--dataset", default="data/dataset")
     ap.add_argument("--out", default="data/training/run1")
     ap.add_argument("--steps", type=int, default=3000)
-    ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--crop", default="160x120", help="training crop WxH")
+    ap.add_argument("--batch", type=int, default=12)
+    ap.add_argument("--crop", default="224x168", help="training crop WxH (must hold the largest faces)")
+    ap.add_argument("--zoom", default="0.7,1.4", help="log-uniform zoom range of the training images")
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--weight-decay", type=float, default=5e-4)
     ap.add_argument("--seed", type=int, default=1)
@@ -189,6 +194,7 @@ def main():
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     cw, ch = (int(v) for v in args.crop.lower().split("x"))
+    zoom = tuple(float(v) for v in args.zoom.split(","))
     os.makedirs(args.out, exist_ok=True)
 
     rows, digest = load_manifest(args.dataset)
@@ -215,7 +221,7 @@ def main():
         xs, labs, tgts = [], [], []
         for _ in range(args.batch):
             img, boxes = sampler.draw()
-            x, b = augment(rng, img, boxes, cw, ch, args.mean)
+            x, b = augment(rng, img, boxes, cw, ch, args.mean, zoom)
             xs.append(torch.from_numpy(x)[None])
             lab, tgt = match(torch.from_numpy(b / [cw, ch, cw, ch]).float(), pri, args.match_iou, args.scale_comp_n)
             labs.append(lab)
@@ -235,7 +241,7 @@ def main():
                   f"{time.time() - t0:.0f}s", flush=True)
         if step % args.ckpt_every == 0 or step == args.steps:
             info = {"seed": args.seed, "step": step, "steps": args.steps, "batch": args.batch, "crop": args.crop,
-                    "lr": args.lr, "mean": args.mean, "dataset_manifest_sha256": digest,
+                    "zoom": args.zoom, "lr": args.lr, "mean": args.mean, "dataset_manifest_sha256": digest,
                     "wall_seconds": round(time.time() - t0, 1), "loss_ema": [round(float(v), 4) for v in avg],
                     "command": " ".join(sys.argv)}
             path = os.path.join(args.out, "checkpoint.pth")
