@@ -108,7 +108,8 @@ def parity_inputs(dataset, mean, seed):
     rng = np.random.default_rng(seed)
     # Whole grey levels: as random as needed, and they compress (the files are committed).
     out.append(("random_320x240", (rng.integers(0, 256, (240, 320)).astype(np.float32) - mean).astype(np.float32)))
-    wide = [r for r in rows if r["kind"] == "still" and r["split"] == "eval" and abs(r["width"] / r["height"] - 4 / 3) > 0.1]
+    wide = [r for r in rows if r["kind"] == "still" and r["split"] == "eval"
+            and abs(r["width"] / r["height"] - 4 / 3) > 0.1]
     if wide:
         x, _ = preprocess(cv2.imread(os.path.join(dataset, wide[-1]["path"])), mean)
         out.append((f"still_{os.path.splitext(os.path.basename(wide[-1]['path']))[0]}", x))
