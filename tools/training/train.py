@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Trains RNNPool-Face-M4 on the dataset built by tools/dataset/build_dataset.py (CPU, PyTorch).
 
-    /usr/bin/python3 tools/training/train.py --dataset data/dataset --out data/training/run2 \
+    /usr/bin/python3 tools/training/train.py --dataset data/dataset --out data/training/run3 \
         --steps 3000 --export-to resources/models/rnnpool-face-m4.npz
 
 S3FD-style: one square prior per head cell (spec section 2), matching at IoU >= 0.35 plus the best
 prior of every face plus S3FD's scale compensation (faces with few matches also take their top-N
-priors with IoU >= 0.1), smooth-L1 box loss on positives, cross-entropy with 3:1 hard negative
-mining, max-out background on head 0. Random scale + crop of the training images to --crop WxH
+priors with IoU >= 0.08), priors well inside a large face ignored (see match()), smooth-L1 box
+loss on positives, cross-entropy with 3:1 hard negative mining, max-out background on head 0. Random scale + crop of the training images to --crop WxH
 (the network is fully convolutional). Checkpoints (and optionally an export) every --ckpt-every steps.
 """
 import argparse
@@ -122,8 +122,17 @@ def iou_matrix(a, b):
     return inter / (area_a[:, None] + area_b[None] - inter)
 
 
-def match(faces, pri, thr, comp_n):
-    """faces [F,4] normalised corners; pri [P,4] centre form. Returns (labels [P], loc targets [P,4])."""
+def match(faces, pri, thr, comp_n, comp_iou=0.08, ignore_frac=0.7, ignore_scale=5.0):
+    """faces [F,4] normalised corners; pri [P,4] centre form.
+
+    Returns (labels [P]: 1 face, 0 background, -1 ignored; loc targets [P,4]).
+    Positives: IoU >= thr, each face's best prior, and S3FD's scale compensation (a face with fewer
+    than comp_n matches takes its best priors with IoU >= comp_iou up to comp_n). Ignored: other
+    priors whose centre lies in the central ignore_frac of a face and whose size is at least
+    face / ignore_scale. Why: the spec's largest prior is 48 px, webcam faces are 100-160 px, so
+    dozens of priors sit inside such a face with the same small IoU; calling a few of them faces and
+    the rest background (and mining those as hard negatives) taught the classifier to doubt faces.
+    """
     P = pri.shape[0]
     labels = torch.zeros(P, dtype=torch.long)
     targets = torch.zeros(P, 4)
@@ -135,21 +144,25 @@ def match(faces, pri, thr, comp_n):
     best_prior = ov.argmax(1)
     pos = best_face_ov >= thr
     for f in range(faces.shape[0]):
-        # S3FD scale compensation: faces with few matches take their top-N priors over IoU 0.1.
         n_f = int(((best_face == f) & pos).sum())
         if n_f < comp_n:
-            cand = torch.nonzero(ov[f] >= 0.1).flatten()
-            cand = cand[torch.argsort(-ov[f, cand])][:comp_n]
+            cand = torch.nonzero(ov[f] >= comp_iou).flatten()
             cand = cand[~pos[cand]]
+            cand = cand[torch.argsort(-ov[f, cand])][: comp_n - n_f]
             best_face[cand] = f
             pos[cand] = True
         best_face[best_prior[f]] = f
         pos[best_prior[f]] = True
+    fc, fwh = (faces[:, :2] + faces[:, 2:]) / 2, faces[:, 2:] - faces[:, :2]
+    inside = ((pri[None, :, :2] - fc[:, None]).abs() <= fwh[:, None] * ignore_frac / 2).all(-1)
+    big_enough = pri[None, :, 2] * ignore_scale >= fwh[:, None, 0]
+    ignore = (inside & big_enough).any(0) & ~pos
     g = faces[best_face]
     gc, gwh = (g[:, :2] + g[:, 2:]) / 2, (g[:, 2:] - g[:, :2])
     targets = torch.cat([(gc - pri[:, :2]) / (VARIANCES[0] * pri[:, 2:]),
                          torch.log(gwh.clamp(min=1e-6) / pri[:, 2:]) / VARIANCES[1]], 1)
     labels[pos] = 1
+    labels[ignore] = -1
     return labels, targets
 
 
@@ -157,10 +170,10 @@ def multibox_loss(loc, conf, labels, targets, neg_ratio=3):
     pos = labels > 0
     n_pos = max(1, int(pos.sum()))
     loss_l = F.smooth_l1_loss(loc[pos], targets[pos], reduction="sum")
-    ce = F.cross_entropy(conf.reshape(-1, 2), labels.reshape(-1), reduction="none").view(labels.shape)
+    ce = F.cross_entropy(conf.reshape(-1, 2), labels.clamp(min=0).reshape(-1), reduction="none").view(labels.shape)
     with torch.no_grad():
         mining = ce.clone()
-        mining[pos] = 0
+        mining[labels != 0] = 0  # positives and ignored priors are never negatives
         order = mining.argsort(1, descending=True)
         rank = order.argsort(1)
         n_neg = (neg_ratio * pos.sum(1, keepdim=True)).clamp(min=neg_ratio * 4, max=labels.shape[1] - 1)
@@ -183,7 +196,7 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--mean", type=float, default=DEFAULT_MEAN)
     ap.add_argument("--match-iou", type=float, default=0.35)
-    ap.add_argument("--scale-comp-n", type=int, default=4)
+    ap.add_argument("--scale-comp-n", type=int, default=6)
     ap.add_argument("--ckpt-every", type=int, default=100)
     ap.add_argument("--export-to", default="", help="also export the NPZ model here at every checkpoint")
     ap.add_argument("--resume", default="")
