@@ -124,6 +124,8 @@ def main():
     ap.add_argument("--checkpoint", default="")
     ap.add_argument("--random-init", type=int, default=None, help="export an untrained model with this torch seed")
     ap.add_argument("--out", default="", help="model .npz to write")
+    ap.add_argument("--calibrate-batches", type=int, default=20,
+                    help="re-estimate batch-norm statistics on this many training batches (0: keep the checkpoint's)")
     ap.add_argument("--parity-dir", default="")
     ap.add_argument("--parity-prefix", default="", help="file name prefix, e.g. 'random_init_'")
     ap.add_argument("--dataset", default="data/dataset")
@@ -135,7 +137,16 @@ def main():
     if args.checkpoint:
         ck = torch.load(args.checkpoint, map_location="cpu")
         model.load_state_dict(ck["weight"])
-        info = ck.get("info", {})
+        info = dict(ck.get("info", {}))
+        if args.calibrate_batches > 0:
+            from bn_calibration import crop_batches, recalibrate_bn
+
+            crop = tuple(int(v) for v in info.get("crop", "224x168").split("x"))
+            zoom = tuple(float(v) for v in info.get("zoom", "0.7,1.4").split(","))
+            make_batch = crop_batches(args.dataset, info.get("seed", 1) * 1000003 + info.get("step", 0),
+                                      info.get("batch", 12), crop, info.get("mean", DEFAULT_MEAN), zoom)
+            model = recalibrate_bn(model, make_batch, args.calibrate_batches)
+            info["bn_recalibrated_batches"] = args.calibrate_batches
     elif args.random_init is not None:
         torch.manual_seed(args.random_init)
         model = RPoolFaceM4()

@@ -52,12 +52,22 @@ def main():
     ap.add_argument("--dataset", default="data/dataset")
     ap.add_argument("--threshold", type=float, default=0.5)
     ap.add_argument("--every", type=int, default=1, help="use every Nth held-out image (speed)")
+    ap.add_argument("--calibrate-batches", type=int, default=20, help="as in export.py (0: checkpoint's BN statistics)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     ck = torch.load(args.checkpoint, map_location="cpu")
     model = RPoolFaceM4()
     model.load_state_dict(ck["weight"])
-    mean = ck.get("info", {}).get("mean", 128.0)
+    info = ck.get("info", {})
+    mean = info.get("mean", 128.0)
+    if args.calibrate_batches > 0:  # as export.py does, see bn_calibration.py
+        from bn_calibration import crop_batches, recalibrate_bn
+
+        crop = tuple(int(v) for v in info.get("crop", "224x168").split("x"))
+        zoom = tuple(float(v) for v in info.get("zoom", "0.7,1.4").split(","))
+        make_batch = crop_batches(args.dataset, info.get("seed", 1) * 1000003 + info.get("step", 0),
+                                  info.get("batch", 12), crop, mean, zoom)
+        model = recalibrate_bn(model, make_batch, args.calibrate_batches)
     rows = [json.loads(line) for line in open(os.path.join(args.dataset, "manifest.jsonl"))]
     rows = [r for r in rows if r["split"] == "eval"][:: args.every]
     res = {}

@@ -8,7 +8,8 @@
 S3FD-style: one square prior per head cell (spec section 2), matching at IoU >= 0.35 plus the best
 prior of every face plus S3FD's scale compensation (faces with few matches also take their top-N
 priors with IoU >= 0.08), priors well inside a large face ignored (see match()), smooth-L1 box
-loss on positives, cross-entropy with 3:1 hard negative mining, max-out background on head 0. Random scale + crop of the training images to --crop WxH
+loss on positives, cross-entropy with 3:1 hard negative mining, max-out background on head 0.
+Random scale + crop of the training images to --crop WxH
 (the network is fully convolutional). Checkpoints (and optionally an export) every --ckpt-every steps.
 """
 import argparse
@@ -63,10 +64,11 @@ class Sampler:
             self.cache[r["path"]] = (np.clip(np.round(x), 0, 255).astype(np.uint8), boxes)
         return self.cache[r["path"]]
 
-    def draw(self):
-        kind = self.kinds[self.rng.choice(len(self.kinds), p=self.p)]
+    def draw(self, rng=None):
+        rng = rng or self.rng
+        kind = self.kinds[rng.choice(len(self.kinds), p=self.p)]
         rows = self.by_kind[kind]
-        return self._load(rows[self.rng.integers(len(rows))])
+        return self._load(rows[rng.integers(len(rows))])
 
 
 def augment(rng, img, boxes, cw, ch, mean, zoom=(0.7, 1.4)):
@@ -200,6 +202,8 @@ def main():
     ap.add_argument("--ckpt-every", type=int, default=100)
     ap.add_argument("--export-to", default="", help="also export the NPZ model here at every checkpoint")
     ap.add_argument("--resume", default="")
+    ap.add_argument("--calibrate-batches", type=int, default=20,
+                    help="batches used to re-estimate batch-norm statistics before each export")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -262,8 +266,18 @@ def main():
                        path + ".tmp")
             os.replace(path + ".tmp", path)
             if args.export_to:
+                from bn_calibration import recalibrate_bn
                 from export import export_model
-                export_model(model, args.export_to, info)
+
+                # Own random stream, so that exporting does not change the training batches.
+                crng = np.random.default_rng(args.seed * 1000003 + step)
+
+                def make_batch():
+                    xs = [augment(crng, *sampler.draw(crng), cw, ch, args.mean, zoom)[0] for _ in range(args.batch)]
+                    return torch.from_numpy(np.stack(xs))[:, None]
+
+                info["bn_recalibrated_batches"] = args.calibrate_batches
+                export_model(recalibrate_bn(model, make_batch, args.calibrate_batches), args.export_to, info)
             print(f"checkpoint {path} at step {step}", flush=True)
 
 
