@@ -271,7 +271,8 @@ def build(args):
         if n.startswith("guest"):
             continue
         im = cv2.imread(os.path.join(dde_root, n))
-        animals[side_of(n, 0.3)].append((im, sources.source("dde-account-faces", f"var/lib/AccountsService/icons/bigger/{n}")))
+        src = sources.source("dde-account-faces", f"var/lib/AccountsService/icons/bigger/{n}")
+        animals[side_of(n, 0.3)].append((im, src))
     tux_root = os.path.join(roots["tuxpaint-stamps-default"], "usr/share/tuxpaint/stamps")
     stamps = {"train": [], "eval": []}
     for d in TUX_STAMP_DIRS:

@@ -59,23 +59,22 @@ def export_model(model, path, info):
 
 
 def nms(boxes, scores, thr, top_k, keep_top_k):
+    """Greedy NMS (IoU > thr suppresses), highest score first, as in the spec; returns indices."""
     order = np.argsort(-scores, kind="stable")[:top_k]
+    b = boxes[order].astype(np.float64)
+    area = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    alive = np.ones(len(order), bool)
     keep = []
-    for i in order:
-        ok = True
-        for j in keep:
-            ix = max(0.0, min(boxes[i, 2], boxes[j, 2]) - max(boxes[i, 0], boxes[j, 0]))
-            iy = max(0.0, min(boxes[i, 3], boxes[j, 3]) - max(boxes[i, 1], boxes[j, 1]))
-            inter = ix * iy
-            a = (boxes[i, 2] - boxes[i, 0]) * (boxes[i, 3] - boxes[i, 1])
-            b = (boxes[j, 2] - boxes[j, 0]) * (boxes[j, 3] - boxes[j, 1])
-            if inter / max(1e-12, a + b - inter) > thr:
-                ok = False
-                break
-        if ok:
-            keep.append(i)
-            if len(keep) == keep_top_k:
-                break
+    for i in range(len(order)):
+        if not alive[i]:
+            continue
+        keep.append(order[i])
+        if len(keep) == keep_top_k:
+            break
+        ix = np.clip(np.minimum(b[i, 2], b[i + 1:, 2]) - np.maximum(b[i, 0], b[i + 1:, 0]), 0, None)
+        iy = np.clip(np.minimum(b[i, 3], b[i + 1:, 3]) - np.maximum(b[i, 1], b[i + 1:, 1]), 0, None)
+        inter = ix * iy
+        alive[i + 1:] &= inter / np.maximum(area[i] + area[i + 1:] - inter, 1e-12) <= thr
     return keep
 
 
@@ -109,7 +108,8 @@ def parity_inputs(dataset, mean, seed):
     rng = np.random.default_rng(seed)
     # Whole grey levels: as random as needed, and they compress (the files are committed).
     out.append(("random_320x240", (rng.integers(0, 256, (240, 320)).astype(np.float32) - mean).astype(np.float32)))
-    wide = [r for r in rows if r["kind"] == "still" and r["split"] == "eval" and abs(r["width"] / r["height"] - 4 / 3) > 0.1]
+    wide = [r for r in rows if r["kind"] == "still" and r["split"] == "eval"
+            and abs(r["width"] / r["height"] - 4 / 3) > 0.1]
     if wide:
         x, _ = preprocess(cv2.imread(os.path.join(dataset, wide[-1]["path"])), mean)
         out.append((f"still_{os.path.splitext(os.path.basename(wide[-1]['path']))[0]}", x))
@@ -124,6 +124,8 @@ def main():
     ap.add_argument("--checkpoint", default="")
     ap.add_argument("--random-init", type=int, default=None, help="export an untrained model with this torch seed")
     ap.add_argument("--out", default="", help="model .npz to write")
+    ap.add_argument("--calibrate-batches", type=int, default=20,
+                    help="re-estimate batch-norm statistics on this many training batches (0: keep the checkpoint's)")
     ap.add_argument("--parity-dir", default="")
     ap.add_argument("--parity-prefix", default="", help="file name prefix, e.g. 'random_init_'")
     ap.add_argument("--dataset", default="data/dataset")
@@ -135,7 +137,16 @@ def main():
     if args.checkpoint:
         ck = torch.load(args.checkpoint, map_location="cpu")
         model.load_state_dict(ck["weight"])
-        info = ck.get("info", {})
+        info = dict(ck.get("info", {}))
+        if args.calibrate_batches > 0:
+            from bn_calibration import crop_batches, recalibrate_bn
+
+            crop = tuple(int(v) for v in info.get("crop", "224x168").split("x"))
+            zoom = tuple(float(v) for v in info.get("zoom", "0.7,1.4").split(","))
+            make_batch = crop_batches(args.dataset, info.get("seed", 1) * 1000003 + info.get("step", 0),
+                                      info.get("batch", 12), crop, info.get("mean", DEFAULT_MEAN), zoom)
+            model = recalibrate_bn(model, make_batch, args.calibrate_batches)
+            info["bn_recalibrated_batches"] = args.calibrate_batches
     elif args.random_init is not None:
         torch.manual_seed(args.random_init)
         model = RPoolFaceM4()

@@ -82,7 +82,8 @@ class RNNPool(nn.Module):
             out = self.cell_bidirrnn.cell.run(seqs).reshape(4, n, -1)
             return out.permute(1, 0, 2).reshape(n, -1)
         cell = self.cell_bidirrnn.cell
-        return torch.cat([cell.run(row_sum), cell.run(row_sum.flip(1)), cell.run(col_sum), cell.run(col_sum.flip(1))], 1)
+        return torch.cat([cell.run(row_sum), cell.run(row_sum.flip(1)),
+                          cell.run(col_sum), cell.run(col_sum.flip(1))], 1)
 
 
 def conv_bn_relu6(inp, out, k, stride=1, groups=1):
@@ -135,7 +136,8 @@ class RPoolFaceM4(nn.Module):
         b, k, h, w = x.shape
         ho, wo = (h - self.PATCH) // self.STRIDE + 1, (w - self.PATCH) // self.STRIDE + 1
         cols = F.unfold(x, self.PATCH, stride=self.STRIDE)  # [B, k*P*P, L], row-major patches
-        p = cols.view(b, k, self.PATCH, self.PATCH, ho * wo).permute(0, 4, 1, 2, 3).reshape(-1, k, self.PATCH, self.PATCH)
+        p = cols.view(b, k, self.PATCH, self.PATCH, ho * wo).permute(0, 4, 1, 2, 3)
+        p = p.reshape(-1, k, self.PATCH, self.PATCH)
         out = self.rnn_model(p).view(b, ho, wo, -1).permute(0, 3, 1, 2)
         return F.pad(out, (0, 1, 0, 1), mode="replicate")
 
@@ -171,7 +173,8 @@ def priors(outs, width, height):
     for k in range(len(outs) // 2):
         fh, fw = outs[2 * k].shape[2:]
         step, size = HEAD_STEPS[k], PRIOR_SIZES[k]
-        ys, xs = torch.meshgrid(torch.arange(fh, dtype=torch.float32), torch.arange(fw, dtype=torch.float32), indexing="ij")
+        ys, xs = torch.meshgrid(torch.arange(fh, dtype=torch.float32), torch.arange(fw, dtype=torch.float32),
+                                indexing="ij")
         cx = (xs + 0.5) * step / width
         cy = (ys + 0.5) * step / height
         p = torch.stack([cx, cy, torch.full_like(cx, size / width), torch.full_like(cx, size / height)], -1)
