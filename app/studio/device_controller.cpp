@@ -9,6 +9,7 @@
 #include "firmware_bridge/host/qemu_flasher.h"
 #include "widgets/device/device_panel.h"
 #include "widgets/layers/layer_view.h"
+#include "widgets/live/threshold_slider.h"
 #include "widgets/main_window.h"
 #include "widgets/model/layer_table_model.h"
 #include "widgets/ram/ram_view.h"
@@ -286,7 +287,15 @@ void DeviceController::onFrameDone(const DeviceFrameReport &r) {
     panel_->appendLog(tr("first device result %1 s after the connect request")
                           .arg(double(first_result_ms_) / 1000.0, 0, 'f', 1));
   }
-  if (mirror_) window_->setDeviceBoxes(r.deviceBoxes);
+  if (mirror_) {
+    // Shown like the host's boxes: above the window's score threshold (the device keeps every
+    // candidate above its own low cut; the comparison above uses them all).
+    std::vector<DetectedBox> shown;
+    const float threshold = window_->thresholdSlider()->threshold();
+    for (const DetectedBox &b : r.deviceBoxes)
+      if (b.score >= threshold) shown.push_back(b);
+    window_->setDeviceBoxes(shown);
+  }
   panel_->setMetrics(metricsRows(r.comparison));
 
   const double device_time = double(r.device.timings.frame_total) * unit_.scale;
