@@ -193,7 +193,8 @@ int runDevice(const RunOptionsCli &opt) {
   }
   DeviceLink link;
   link.open(port);
-  if (!link.waitForState(LinkState::Connected, 10000))
+  // QEMU boots in about a second; a loaded machine can take several times longer.
+  if (!link.waitForState(LinkState::Connected, 30000))
     throw std::runtime_error("device on " + port.toStdString() +
                              " not connected: " + link.stateMessage().toStdString());
   SessionOptions so;

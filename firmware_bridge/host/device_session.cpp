@@ -96,10 +96,10 @@ FrameResult DeviceSession::runFrame(const GrayFrame &frame) {
   result.frameId = id;
   lastFrameId_ = id;
 
-  result.detections = parseDetections(request(RNNPOOL_MSG_FRAME_END,
-                                              packed(rnnpool_frame_end{id}, rnnpool_pack_frame_end),
-                                              RNNPOOL_MSG_DETECTIONS, options_.computeTimeoutMs, 3),
-                                      id);
+  result.detections = parseDetections(
+      request(RNNPOOL_MSG_FRAME_END, packed(rnnpool_frame_end{id}, rnnpool_pack_frame_end),
+              RNNPOOL_MSG_DETECTIONS, options_.computeTimeoutMs, options_.computeAttempts),
+      id);
   const rnnpool_layer_digests digests =
       parseLayerDigests(request(RNNPOOL_MSG_GET_LAYER_DIGESTS, {}, RNNPOOL_MSG_LAYER_DIGESTS), id);
   for (int i = 0; i < digests.count; ++i)

@@ -6,10 +6,11 @@
 # run in CI can be diagnosed from the test log alone. ARGS is '|'-separated (';' would be split by
 # add_test).
 string(REPLACE "|" ";" _args "${ARGS}")
+string(REPLACE "|" " " _shown "${ARGS}")
 execute_process(COMMAND ${CLI} ${_args}
   OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
 function(fail why)
-  message(FATAL_ERROR "${why}\n--- command: ${CLI} ${_args}\n--- exit code: ${rc}\n"
+  message(FATAL_ERROR "${why}\n--- command: ${CLI} ${_shown}\n--- exit code: ${rc}\n"
     "--- stderr:\n${err}\n--- stdout:\n${out}")
 endfunction()
 if(NOT rc EQUAL 0)
