@@ -11,6 +11,11 @@
 # (rp_model_plan.h), which sizes the firmware's arena. Swapping in another model is one -D.
 include(ExternalProject)
 
+# Defined even when no firmware is built: the host bridge compares a flashed board with it.
+set(RNNPOOL_FIRMWARE_QMODEL
+  "${PROJECT_SOURCE_DIR}/resources/models/placeholder-random/rnnpool-face-m4-random-seed1.q.json"
+  CACHE FILEPATH "Quantized model (rnnpool-cli quantize --output) the firmware runs")
+
 set(RNNPOOL_HAVE_FIRMWARE OFF CACHE INTERNAL "")
 find_program(RNNPOOL_ARM_GCC arm-none-eabi-gcc)
 if(NOT RNNPOOL_BUILD_FIRMWARE)
@@ -21,9 +26,6 @@ if(NOT RNNPOOL_ARM_GCC)
   return()
 endif()
 
-set(RNNPOOL_FIRMWARE_QMODEL
-  "${PROJECT_SOURCE_DIR}/resources/models/placeholder-random/rnnpool-face-m4-random-seed1.q.json"
-  CACHE FILEPATH "Quantized model (rnnpool-cli quantize --output) the firmware runs")
 set(RNNPOOL_FIRMWARE_ARENA_SIZE "" CACHE STRING
   "Override of the firmware's arena bytes; empty: the streaming plan's (the normal case)")
 if(NOT EXISTS "${RNNPOOL_FIRMWARE_QMODEL}")

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // rnnpool-cli device flash --backend qemu|st-flash|openocd|dfu-util [--port P] [--elf F]
 // rnnpool-cli device run (--qemu | --port P) [IMAGE_OR_VIDEO|demo] [--frames N] [--json]
-// Flashes the firmware, or runs frames on the device and compares every layer with the host.
+//                        [--quantized Q.json]
+// Flashes the firmware, or runs frames on the device and compares every layer digest and the
+// detections with the host's bit-exact run of the same quantized model.
 #include "app/cli/command.h"
 #include "core/capture/frame_source.h"
 #include "firmware_bridge/host/device_link.h"
@@ -9,8 +11,8 @@
 #include "firmware_bridge/host/firmware_paths.h"
 #include "firmware_bridge/host/flasher.h"
 #include "firmware_bridge/host/frame_comparison.h"
-#include "firmware_bridge/host/host_reference.h"
 #include "firmware_bridge/host/qemu_flasher.h"
+#include "firmware_bridge/host/quantized_host_reference.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -109,6 +111,7 @@ int runFlash(const FlashOptionsCli &opt) {
 struct RunOptionsCli {
   bool qemu = false;
   std::string port, elf, qemuName;
+  std::string quantized; // the model the firmware was built from (default: this build's)
   std::string input = "demo";
   int frames = 3;
   std::string size = "320x240";
@@ -157,9 +160,11 @@ std::vector<cv::Mat> loadFrames(const std::string &input, int count, cv::Size si
 cv::Size parseSize(const std::string &text) {
   int w = 0, h = 0;
   char x = 0, extra = 0;
-  if (std::sscanf(text.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || x != 'x' || w < 1 ||
-      h < 1 || w > 320 || h > 240)
-    throw std::runtime_error("--size '" + text + "' must be WxH within 320x240");
+  // 15x15: the smallest frame whose RNNPool gives one output; 320 pixels: the firmware's arena
+  // is planned for 320-pixel rows.
+  if (std::sscanf(text.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || x != 'x' || w < 15 ||
+      h < 15 || w > 320 || h > 240)
+    throw std::runtime_error("--size '" + text + "' must be WxH from 15x15 to 320x240");
   return {w, h};
 }
 
@@ -168,6 +173,9 @@ int runDevice(const RunOptionsCli &opt) {
   const cv::Size size = parseSize(opt.size);
   const std::vector<cv::Mat> frames = loadFrames(opt.input, opt.frames, size);
   std::ostream &log = opt.json ? std::cerr : std::cout;
+  // Loaded before the device is touched: a missing or corrupt model is the first error.
+  QuantizedHostReference reference(
+      opt.quantized.empty() ? defaultFirmwareQuantizedModel().toStdString() : opt.quantized);
 
   std::unique_ptr<QemuFlasher> qemu; // declared before the link: the link closes first
   QString port = QString::fromStdString(opt.port);
@@ -185,20 +193,28 @@ int runDevice(const RunOptionsCli &opt) {
   }
   DeviceLink link;
   link.open(port);
-  if (!link.waitForState(LinkState::Connected, 10000))
+  // QEMU boots in about a second; a loaded machine can take several times longer.
+  if (!link.waitForState(LinkState::Connected, 30000))
     throw std::runtime_error("device on " + port.toStdString() +
                              " not connected: " + link.stateMessage().toStdString());
   SessionOptions so;
   so.chunkBytes = opt.chunk;
   DeviceSession session(link, so);
-  const DeviceInfo info = session.handshake(StubHostReference().modelDigest());
-  StubHostReference reference(info.arenaSize);
+  DeviceInfo info;
+  try {
+    info = session.handshake(reference.modelDigest());
+  } catch (const DeviceError &e) {
+    if (e.kind() != DeviceError::Kind::DigestMismatch) throw;
+    throw std::runtime_error(std::string(e.what()) + " (host model: " + reference.path() +
+                             "; give --quantized with the model the firmware was built from)");
+  }
   log << "device: firmware " << info.firmwareVersion << " on " << info.board << ", "
       << info.clockHz / 1000000 << " MHz, arena " << info.arenaSize << " bytes, model digest "
       << hex32(info.modelDigest) << "; host: " << reference.description() << '\n';
 
   std::vector<FrameComparison> compared;
   FrameResult last;
+  bool deviceKeepsTensors = true; // until it answers NOT_AVAILABLE
   for (const cv::Mat &gray : frames) {
     const HostRun host = reference.run(gray);
     GrayFrame frame{gray.cols, gray.rows, std::vector<uint8_t>(gray.total())};
@@ -208,13 +224,19 @@ int runDevice(const RunOptionsCli &opt) {
     last = session.runFrame(frame);
     std::vector<std::optional<LayerTensor>> tensors(last.digests.size());
     for (std::size_t i = 0; i < last.digests.size(); ++i) {
+      // A tensor is read back only with --tensors or when the digests differ, and only from a
+      // device that keeps them (the streaming firmware never holds a layer whole).
       const bool differs = i >= host.layers.size() || host.layers[i].crc != last.digests[i].crc;
-      if (!opt.tensors && !differs) continue;
+      if (!deviceKeepsTensors || (!opt.tensors && !differs)) continue;
       try {
         tensors[i] = session.fetchLayerTensor(static_cast<int>(i));
       } catch (const DeviceError &e) {
         if (e.kind() != DeviceError::Kind::Rejected) throw;
-        log << "  layer " << i << ": " << e.what() << '\n';
+        log << "  " << e.what() << '\n';
+        if (e.deviceCode() == RNNPOOL_ERR_NOT_AVAILABLE) {
+          log << "  the device keeps no layer tensors: bit-exactness from the digests only\n";
+          deviceKeepsTensors = false;
+        }
       }
     }
     compared.push_back(compareFrame(host, last, tensors, reference));
@@ -226,11 +248,11 @@ int runDevice(const RunOptionsCli &opt) {
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "summary: %zu/%zu frames bit-exact; round trip %.1f ms mean (min %.1f, max %.1f, "
-                "std %.1f); device %.0f %s/frame mean; peak RAM %llu bytes (arena high water "
-                "%llu, planned arena %llu)",
+                "std %.1f); device %.0f %s/frame mean (%.2f per MAdd); peak RAM %llu bytes "
+                "(arena high water %llu, planned arena %llu)",
                 summary.bitExactFrames, summary.frames, summary.roundTripMs.mean,
                 summary.roundTripMs.min, summary.roundTripMs.max, summary.roundTripMs.std,
-                summary.deviceTime.mean, summary.timeUnit.c_str(),
+                summary.deviceTime.mean, summary.timeUnit.c_str(), summary.timePerMadd.value_or(0),
                 static_cast<unsigned long long>(summary.peakRamBytes),
                 static_cast<unsigned long long>(summary.arenaHighWater),
                 static_cast<unsigned long long>(summary.plannedArenaBytes));
@@ -291,7 +313,11 @@ const RegisterCommand reg{[](CLI::App &app, int &exit_code) {
       ->check(CLI::Range(1, 100000));
   r->add_option("--size", run->size, "Model input size WxH (default 320x240)");
   r->add_option("--chunk", run->chunk, "Pixel bytes per upload chunk")->check(CLI::Range(1, 4088));
-  r->add_flag("--tensors", run->tensors, "Read back every layer's tensor for element metrics");
+  r->add_option("--quantized", run->quantized,
+                "Quantized model the firmware was built from (default: this build's "
+                "RNNPOOL_FIRMWARE_QMODEL)");
+  r->add_flag("--tensors", run->tensors,
+              "Ask for every layer's tensor for element metrics (a streaming device has none)");
   r->add_flag("--json", run->json, "Print the report as JSON");
   r->callback([run, &exit_code] {
     exit_code = guarded([&]() -> int {

@@ -73,7 +73,7 @@ uint32_t DeviceSession::upload(const GrayFrame &frame, FrameResult &result) {
                                 frame.pixels.data() + offset};
     try {
       offset = parseFrameAck(request(RNNPOOL_MSG_FRAME_CHUNK, packed(c, rnnpool_pack_frame_chunk),
-                                     RNNPOOL_MSG_FRAME_ACK),
+                                     RNNPOOL_MSG_FRAME_ACK, options_.chunkTimeoutMs),
                              id, total);
     } catch (const DeviceError &e) {
       if (e.kind() == DeviceError::Kind::Disconnected || e.kind() == DeviceError::Kind::Protocol ||
@@ -96,10 +96,10 @@ FrameResult DeviceSession::runFrame(const GrayFrame &frame) {
   result.frameId = id;
   lastFrameId_ = id;
 
-  result.detections = parseDetections(request(RNNPOOL_MSG_FRAME_END,
-                                              packed(rnnpool_frame_end{id}, rnnpool_pack_frame_end),
-                                              RNNPOOL_MSG_DETECTIONS, options_.computeTimeoutMs, 3),
-                                      id);
+  result.detections = parseDetections(
+      request(RNNPOOL_MSG_FRAME_END, packed(rnnpool_frame_end{id}, rnnpool_pack_frame_end),
+              RNNPOOL_MSG_DETECTIONS, options_.computeTimeoutMs, options_.computeAttempts),
+      id);
   const rnnpool_layer_digests digests =
       parseLayerDigests(request(RNNPOOL_MSG_GET_LAYER_DIGESTS, {}, RNNPOOL_MSG_LAYER_DIGESTS), id);
   for (int i = 0; i < digests.count; ++i)
@@ -126,9 +126,20 @@ LayerTensor DeviceSession::fetchLayerTensor(int layer) {
   do {
     const rnnpool_layer_tensor_request q{static_cast<uint8_t>(layer),
                                          static_cast<uint32_t>(out.data.size()), slice};
-    const LinkReply reply =
-        request(RNNPOOL_MSG_GET_LAYER_TENSOR, packed(q, rnnpool_pack_layer_tensor_request),
-                RNNPOOL_MSG_LAYER_TENSOR);
+    LinkReply reply;
+    try {
+      reply = request(RNNPOOL_MSG_GET_LAYER_TENSOR, packed(q, rnnpool_pack_layer_tensor_request),
+                      RNNPOOL_MSG_LAYER_TENSOR);
+    } catch (const DeviceError &e) {
+      if (e.deviceCode() != RNNPOOL_ERR_NOT_AVAILABLE) throw;
+      // The streaming firmware never holds a layer whole; say so instead of a protocol error.
+      throw DeviceError(DeviceError::Kind::Rejected,
+                        "layer " + std::to_string(layer) +
+                            " tensor not available from the device; compare its digest "
+                            "instead (" +
+                            e.what() + ")",
+                        e.deviceCode());
+    }
     const TensorSlice s = parseTensorSlice(reply, layer, out.data.size(), lastFrameId_, total);
     if (out.data.empty()) {
       total = s.header.total_bytes;

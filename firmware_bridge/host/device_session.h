@@ -46,10 +46,17 @@ struct FrameResult {
 };
 
 struct SessionOptions {
-  int chunkBytes = 2040;        // pixel bytes per FRAME_CHUNK (capped by the device max_payload)
+  int chunkBytes = 2040; // pixel bytes per FRAME_CHUNK (capped by the device max_payload)
+  // FRAME_CHUNK: the streaming device runs every layer row the chunk completes before it ACKs
+  // (a 320-pixel RNNPool patch row is ~15 M instructions: ~0.1 s on the board, up to seconds
+  // under a loaded QEMU). A byte lost on the way to the device also costs this long.
+  int chunkTimeoutMs = 10000;
   int computeTimeoutMs = 30000; // FRAME_END: the device computes the remaining layers
-  int resumeAttempts = 4;       // upload resumes after a chunk gave up
-  int tensorSliceBytes = 2000;  // LAYER_TENSOR slice size
+  // FRAME_END attempts: a repeat of a finished frame's FRAME_END is answered from the stored
+  // results at once, so retrying a corrupted DETECTIONS reply (up to 773 bytes) is cheap.
+  int computeAttempts = 8;
+  int resumeAttempts = 4;      // upload resumes after a chunk gave up
+  int tensorSliceBytes = 2000; // LAYER_TENSOR slice size
 };
 
 class DeviceSession {

@@ -7,4 +7,8 @@ QString defaultQemuElf() {
   return QStringLiteral(RNNPOOL_DEFAULT_QEMU_ELF);
 }
 
+QString defaultFirmwareQuantizedModel() {
+  return QStringLiteral(RNNPOOL_DEFAULT_FIRMWARE_QMODEL);
+}
+
 } // namespace rnnpool::bridge

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// One frame, device against host: per-layer digest agreement (bit-exactness), element metrics
-// for layers whose tensor was read back, and detections matched by IoU. Run-level summary:
-// latency statistics, time per MAdd, measured RAM against the plan.
+// One frame, device against host: per-layer digest agreement (bit-exactness; the default, since
+// a streaming device holds no layer whole), element metrics only for layers whose tensor the
+// device sent back, and detections: identical (same boxes, scores, order) and matched by IoU.
+// Run-level summary: latency statistics, time per MAdd, measured RAM against the plan.
 #pragma once
 
 #include "core/compare/detection_match.h"
@@ -21,12 +22,10 @@ struct LayerComparison {
   std::string name;
   uint32_t hostCrc = 0, deviceCrc = 0;
   uint32_t hostBytes = 0, deviceBytes = 0;
-  bool digestsEqual = false;
-  // From the read-back device tensor; or, without one, exact zeros when the digests agree
-  // (CRC-32 equality of the whole output): metricsSource says which.
+  bool digestsEqual = false; // CRC-32 and size of the whole integer output equal
+  // Only from a tensor the device sent back (and the host's whole-tensor output).
   std::optional<compare::TensorMetrics> metrics;
-  std::string metricsSource; // "tensor", "digest" or empty
-  std::string note;          // e.g. why no metrics
+  std::string note; // e.g. why no metrics
 };
 
 struct FrameComparison {
@@ -34,7 +33,8 @@ struct FrameComparison {
   std::vector<LayerComparison> layers;
   compare::DetectionMatch detections;
   std::vector<compare::Box> hostBoxes, deviceBoxes;
-  bool bitExact = false; // every layer digest equal, same layer count, detections agree
+  bool detectionsIdentical = false; // same boxes, scores, labels, in the same order
+  bool bitExact = false; // every layer digest equal, same layer count, detections identical
   double roundTripMs = 0;
   uint32_t deviceTime = 0; // TIMINGS.frame_total (cycles or instructions)
 };
@@ -52,9 +52,12 @@ struct RunSummary {
   compare::LatencyStats deviceTime;
   std::string timeUnit; // "cycles" or "instructions"
   std::optional<double> timePerMadd;
-  uint64_t peakRamBytes = 0;      // device: static + arena high water + stack peak
+  uint64_t madds = 0;             // of one frame (analysis)
+  uint64_t peakRamBytes = 0;      // device: .data + .bss (UART buffers included) + arena high
+                                  // water + stack peak (MEMORY_REPORT.peak_total)
   uint64_t arenaHighWater = 0;    // device
-  uint64_t plannedArenaBytes = 0; // host plan
+  uint64_t plannedArenaBytes = 0; // host: the streaming i8 plan's arena for this frame size
+  rnnpool_memory_report memory{}; // the last frame's full report
 };
 
 RunSummary summarize(const std::vector<FrameComparison> &frames, const FrameResult &last,

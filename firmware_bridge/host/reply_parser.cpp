@@ -42,7 +42,8 @@ void expectReply(const LinkReply &reply, uint8_t requestType, uint8_t expectedTy
     const auto e = unpacked<rnnpool_error>(reply, rnnpool_unpack_error, "ERROR");
     throw DeviceError(DeviceError::Kind::Rejected,
                       name + " rejected by the device: " + rnnpool_error_name(e.code) + " (" +
-                          std::string(e.text, e.text_len) + ")");
+                          std::string(e.text, e.text_len) + ")",
+                      e.code);
   }
   if (reply.type != expectedType)
     throw DeviceError(DeviceError::Kind::Protocol,

@@ -18,11 +18,15 @@ namespace rnnpool::bridge {
 class DeviceError : public std::runtime_error {
 public:
   enum class Kind { Disconnected, NoReply, Rejected, DigestMismatch, Protocol };
-  DeviceError(Kind kind, const std::string &message) : std::runtime_error(message), kind_(kind) {}
+  DeviceError(Kind kind, const std::string &message, int deviceCode = 0)
+      : std::runtime_error(message), kind_(kind), deviceCode_(deviceCode) {}
   Kind kind() const { return kind_; }
+  // The device's rnnpool_error_code for Kind::Rejected (0 otherwise).
+  int deviceCode() const { return deviceCode_; }
 
 private:
   Kind kind_;
+  int deviceCode_;
 };
 
 struct DeviceInfo {

@@ -6,7 +6,6 @@
 #include "firmware_bridge/host/device_link.h"
 #include "firmware_bridge/host/device_session.h"
 #include "firmware_bridge/host/port_watcher.h"
-#include "firmware_bridge/protocol/crc32.h"
 #include "tests/bridge/fault_proxy.h"
 #include "tests/bridge/qemu_test_support.h"
 
@@ -17,21 +16,12 @@
 #include <QtTest>
 #include <fcntl.h>
 #include <future>
-#include <random>
 #include <thread>
 #include <unistd.h>
 
 using namespace rnnpool::bridge;
 
 namespace {
-
-GrayFrame randomFrame(int w, int h, unsigned seed) {
-  std::mt19937 rng(seed);
-  GrayFrame f{w, h, std::vector<uint8_t>(static_cast<size_t>(w * h))};
-  for (auto &p : f.pixels)
-    p = static_cast<uint8_t>(rng());
-  return f;
-}
 
 // Atomically points `link` at `target` (rename over the old symlink).
 bool pointSymlink(const QString &link, const QString &target) {
@@ -41,11 +31,11 @@ bool pointSymlink(const QString &link, const QString &target) {
 }
 
 void expectCorrectFrame(DeviceLink &link, unsigned seed) {
+  const auto reference = test::firmwareReference();
   DeviceSession session(link);
-  session.handshake(0u);
-  const GrayFrame frame = randomFrame(32, 24, seed);
-  const FrameResult r = session.runFrame(frame);
-  QCOMPARE(r.digests.at(0).crc, rnnpool_crc32(frame.pixels.data(), frame.pixels.size()));
+  session.handshake(reference->modelDigest());
+  const GrayFrame frame = test::texturedFrame(32, 24, seed);
+  QVERIFY(test::compareWithHost(*reference, frame, session.runFrame(frame)).bitExact);
 }
 
 } // namespace
@@ -69,12 +59,13 @@ private slots:
     link.open(device);
     QVERIFY2(link.waitForState(LinkState::Connected, 10000), qPrintable(link.stateMessage()));
     DeviceSession session(link);
-    session.handshake(0u);
+    session.handshake(test::firmwareReference()->modelDigest());
 
-    // A full-size upload takes ~2 s; kill QEMU once a good part of it is on the wire.
+    // A full-size frame takes seconds (the device computes as chunks arrive); kill QEMU once a
+    // good part of it is on the wire.
     const quint64 sentBefore = link.stats().bytesSent;
-    auto frame =
-        std::async(std::launch::async, [&] { return session.runFrame(randomFrame(320, 240, 1)); });
+    auto frame = std::async(std::launch::async,
+                            [&] { return session.runFrame(test::texturedFrame(320, 240, 1)); });
     QElapsedTimer wait;
     wait.start();
     while (link.stats().bytesSent < sentBefore + 20000 && wait.elapsed() < 20000)

@@ -1,39 +1,27 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The serial link and the device session against the firmware under QEMU, over its real pty.
-// Measured numbers are printed, never asserted.
+// The serial link and the device session against the firmware under QEMU (the quantized
+// RNNPool-Face-M4, streaming), over its real pty: every frame must equal the host's bit-exact run
+// of the same model. Measured numbers are printed, never asserted.
 #include "firmware_bridge/host/device_link.h"
 #include "firmware_bridge/host/device_session.h"
 #include "firmware_bridge/host/frame_comparison.h"
-#include "firmware_bridge/host/host_reference.h"
-#include "firmware_bridge/protocol/crc32.h"
 #include "firmware_bridge/protocol/payload_codec.h"
 #include "tests/bridge/qemu_test_support.h"
 
 #include <QElapsedTimer>
 #include <QtTest>
-#include <random>
 
 using namespace rnnpool::bridge;
-
-namespace {
-
-GrayFrame randomFrame(int w, int h, unsigned seed) {
-  std::mt19937 rng(seed);
-  GrayFrame f{w, h, std::vector<uint8_t>(static_cast<size_t>(w * h))};
-  for (auto &p : f.pixels)
-    p = static_cast<uint8_t>(rng());
-  return f;
-}
-
-} // namespace
 
 class TestLinkQemu : public QObject {
   Q_OBJECT
   std::unique_ptr<QemuFlasher> qemu_;
   std::unique_ptr<DeviceLink> link_;
+  std::unique_ptr<QuantizedHostReference> reference_;
 
 private slots:
   void initTestCase() {
+    reference_ = test::firmwareReference();
     qemu_ = test::startQemu();
     QVERIFY(qemu_->port().startsWith("/dev/pts/"));
     link_ = std::make_unique<DeviceLink>();
@@ -81,64 +69,103 @@ private slots:
 
   void handshakeReportsTheDevice() {
     DeviceSession session(*link_);
-    const DeviceInfo info = session.handshake(0u);
+    const DeviceInfo info = session.handshake(reference_->modelDigest());
     QCOMPARE(info.board, std::string("qemu-netduinoplus2"));
-    QCOMPARE(info.modelDigest, 0u);
+    QCOMPARE(info.modelDigest, reference_->modelDigest());
     QCOMPARE(info.timeUnit, RNNPOOL_TIME_INSTRUCTIONS);
     QVERIFY(info.maxPayload > 0);
-    QCOMPARE(info.layerCount, 1);
+    QCOMPARE(info.layerCount, RP_STREAM_LAYERS);
+    // The firmware's arena is the streaming i8 plan's for the 320x240 model input.
+    QCOMPARE(uint64_t(info.arenaSize), reference_->plannedArenaBytes(320, 240));
   }
 
   void handshakeRefusesAnotherModelDigest() {
     DeviceSession session(*link_);
+    const uint32_t other = reference_->modelDigest() ^ 0x00010000u;
     try {
-      session.handshake(0x12345678u);
+      session.handshake(other);
       QFAIL("a firmware with another model digest was accepted");
     } catch (const DeviceError &e) {
       QCOMPARE(e.kind(), DeviceError::Kind::DigestMismatch);
       const QString msg = e.what();
-      QVERIFY2(msg.contains("0x00000000") && msg.contains("0x12345678"), e.what());
+      QVERIFY2(msg.contains(QString::fromStdString(hex32(reference_->modelDigest()))) &&
+                   msg.contains(QString::fromStdString(hex32(other))),
+               e.what());
     }
   }
 
-  void runFrameMatchesTheHostAndReadsTheTensorBack() {
+  void runFrameIsBitExactWithTheHost() {
     DeviceSession session(*link_);
-    const DeviceInfo info = session.handshake(0u);
-    const GrayFrame frame = randomFrame(32, 24, 3);
+    session.handshake(reference_->modelDigest());
+    const GrayFrame frame = test::texturedFrame(64, 48, 3);
     const FrameResult r = session.runFrame(frame);
-    QCOMPARE(r.digests.size(), size_t(1));
-    QCOMPARE(r.digests[0].crc, rnnpool_crc32(frame.pixels.data(), frame.pixels.size()));
-    QCOMPARE(r.digests[0].bytes, uint32_t(frame.pixels.size()));
+    QCOMPARE(r.digests.size(), size_t(RP_STREAM_LAYERS));
     QCOMPARE(r.timings.frame_id, r.frameId);
     QVERIFY(r.timings.frame_total > 0);
     QVERIFY(r.memory.peak_total > 0);
-    const LayerTensor t = session.fetchLayerTensor(0);
-    QCOMPARE(t.width, 32);
-    QCOMPARE(t.height, 24);
-    QVERIFY(t.data == frame.pixels);
-
-    // Through the comparison: bit-exact with real element metrics from the read-back tensor.
-    StubHostReference reference(info.arenaSize);
-    cv::Mat gray(24, 32, CV_8UC1, const_cast<uint8_t *>(frame.pixels.data()));
-    const HostRun host = reference.run(gray);
-    const FrameComparison c = compareFrame(host, r, {t}, reference);
+    const FrameComparison c = test::compareWithHost(*reference_, frame, r);
+    for (const LayerComparison &l : c.layers)
+      QVERIFY2(l.digestsEqual,
+               qPrintable(QString::fromStdString(l.name + ": device " + hex32(l.deviceCrc) +
+                                                 ", host " + hex32(l.hostCrc))));
+    QVERIFY(c.detectionsIdentical);
     QVERIFY(c.bitExact);
-    QVERIFY(c.layers[0].metrics.has_value());
-    QCOMPARE(c.layers[0].metricsSource, std::string("tensor"));
-    QCOMPARE(c.layers[0].metrics->count, frame.pixels.size());
-    qInfo("[ measure ] 32x24 frame round trip %.1f ms (upload %.1f ms)", r.roundTripMs, r.uploadMs);
+    QVERIFY2(!c.layers[0].metrics, "no element metrics without a tensor from the device");
+    qInfo("[ measure ] 64x48 frame round trip %.1f ms (upload %.1f ms), device %u instructions, "
+          "%zu detections",
+          r.roundTripMs, r.uploadMs, r.timings.frame_total, r.detections.size());
+  }
+
+  void layerTensorsAreReportedNotAvailable() {
+    // The streaming firmware never holds a layer whole: the session says so plainly.
+    DeviceSession session(*link_);
+    session.handshake(reference_->modelDigest());
+    session.runFrame(test::texturedFrame(32, 24, 5));
+    try {
+      session.fetchLayerTensor(3);
+      QFAIL("the streaming device sent a layer tensor");
+    } catch (const DeviceError &e) {
+      QCOMPARE(e.kind(), DeviceError::Kind::Rejected);
+      QCOMPARE(e.deviceCode(), int(RNNPOOL_ERR_NOT_AVAILABLE));
+      QVERIFY2(QString(e.what()).startsWith("layer 3 tensor not available from the device"),
+               e.what());
+    }
+    try {
+      session.fetchLayerTensor(RP_STREAM_LAYERS);
+      QFAIL("a layer past the last was answered");
+    } catch (const DeviceError &e) {
+      QCOMPARE(e.deviceCode(), int(RNNPOOL_ERR_BAD_LAYER));
+    }
+    // The link is still in step: the next frame is right.
+    const GrayFrame frame = test::texturedFrame(32, 24, 6);
+    QVERIFY(test::compareWithHost(*reference_, frame, session.runFrame(frame)).bitExact);
+  }
+
+  void tooSmallFrameIsRefusedByTheDevice() {
+    DeviceSession session(*link_);
+    session.handshake(reference_->modelDigest());
+    try {
+      session.runFrame(test::texturedFrame(14, 14, 1));
+      QFAIL("a 14x14 frame was accepted");
+    } catch (const DeviceError &e) {
+      QCOMPARE(e.deviceCode(), int(RNNPOOL_ERR_FRAME_UNSUPPORTED));
+    }
   }
 
   void fullSizeFrameRoundTrip() {
     DeviceSession session(*link_);
-    session.handshake(0u);
-    const GrayFrame frame = randomFrame(320, 240, 4);
+    session.handshake(reference_->modelDigest());
+    const GrayFrame frame = test::texturedFrame(320, 240, 4);
     const FrameResult r = session.runFrame(frame);
-    QCOMPARE(r.digests[0].crc, rnnpool_crc32(frame.pixels.data(), frame.pixels.size()));
-    qInfo("[ measure ] 320x240 frame round trip %.1f ms (upload %.1f ms, %.1f KiB/s), device %u "
-          "instructions",
-          r.roundTripMs, r.uploadMs, 76800.0 / 1024.0 / (r.uploadMs / 1000.0),
-          r.timings.frame_total);
+    const FrameComparison c = test::compareWithHost(*reference_, frame, r);
+    QVERIFY(c.bitExact);
+    QCOMPARE(uint64_t(r.memory.arena_high_water), reference_->plannedArenaBytes(320, 240));
+    qInfo("[ measure ] 320x240 frame round trip %.1f ms (upload incl. streamed compute %.1f ms), "
+          "device %u instructions (%.2f per MAdd), peak RAM %u B, %zu detections, %d resumes",
+          r.roundTripMs, r.uploadMs, r.timings.frame_total,
+          static_cast<double>(r.timings.frame_total) /
+              static_cast<double>(reference_->madds(320, 240)),
+          r.memory.peak_total, r.detections.size(), r.resumes);
   }
 
   void stateIsDisconnectedAfterClose() {
