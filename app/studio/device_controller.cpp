@@ -31,14 +31,6 @@ DevicePanel::LinkState toPanelState(bridge::LinkState state) {
   return DevicePanel::LinkState::Error;
 }
 
-QString defaultQemuElf() {
-#ifdef RNNPOOL_FIRMWARE_QEMU_ELF
-  return QStringLiteral(RNNPOOL_FIRMWARE_QEMU_ELF);
-#else
-  return bridge::defaultQemuElf();
-#endif
-}
-
 QString defaultBoardElf() {
 #ifdef RNNPOOL_FIRMWARE_NUCLEO_ELF
   return QStringLiteral(RNNPOOL_FIRMWARE_NUCLEO_ELF);
@@ -50,7 +42,7 @@ QString defaultBoardElf() {
 } // namespace
 
 DeviceController::DeviceController(MainWindow *window, DevicePanel *panel, QObject *parent)
-    : QObject(parent), window_(window), panel_(panel), qemu_elf_(defaultQemuElf()),
+    : QObject(parent), window_(window), panel_(panel), qemu_elf_(bridge::defaultQemuElf()),
       qemu_name_(QStringLiteral("rnnpool-studio")), board_elf_(defaultBoardElf()) {
   qRegisterMetaType<rnnpool::bridge::LinkState>();
   link_ = std::make_unique<bridge::DeviceLink>();

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The host side the studio compares the device with: the quantized model the firmware was built
-// from (RNNPOOL_FIRMWARE_QMODEL), run through the same streaming C executor, plus the mean its
-// preprocessing subtracts (the frame sent to the device depends on it).
+// The host side the studio compares the device with: bridge::QuantizedHostReference over the
+// quantized model the firmware was built from (RNNPOOL_FIRMWARE_QMODEL), i.e. the firmware's own
+// streaming C executor, plus the mean its preprocessing subtracts (the frame sent to the device
+// depends on it).
 #pragma once
 
 #include "firmware_bridge/host/host_reference.h"
