@@ -13,7 +13,8 @@
 namespace rnnpool {
 
 // One "cross" row per device layer (device vs host: bit-exact by CRC-32 digest; the metric
-// cells are numbers only for a layer whose tensor came back) and one for the detections.
+// cells are numbers only for a layer whose tensor came back) and one for the detections
+// (bit-exact when identical: boxes, scores, labels, order).
 QVector<DeviceMetricsRow> metricsRows(const bridge::FrameComparison &comparison);
 
 // How device times are shown: QEMU counts instructions (millions), a board cycles (converted
