@@ -324,7 +324,11 @@ void DeviceController::onFrameDone(const DeviceFrameReport &r) {
 
 void DeviceController::onFrameFailed(qint64 frameIndex, const QString &message) {
   in_flight_ = false;
-  report(tr("Device frame %1 failed: %2").arg(frameIndex).arg(message));
+  const QString line = tr("Device frame %1 failed: %2").arg(frameIndex).arg(message);
+  if (linked_)
+    report(line);
+  else
+    panel_->appendLog(line); // the user disconnected: expected, not news for the status bar
 }
 
 } // namespace rnnpool
