@@ -13,7 +13,7 @@ include(ExternalProject)
 
 # Defined even when no firmware is built: the host bridge compares a flashed board with it.
 set(RNNPOOL_FIRMWARE_QMODEL
-  "${PROJECT_SOURCE_DIR}/resources/models/placeholder-random/rnnpool-face-m4-random-seed1.q.json"
+  "${PROJECT_SOURCE_DIR}/resources/models/rnnpool-face-m4.q.json"
   CACHE FILEPATH "Quantized model (rnnpool-cli quantize --output) the firmware runs")
 
 set(RNNPOOL_HAVE_FIRMWARE OFF CACHE INTERNAL "")
