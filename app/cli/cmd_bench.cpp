@@ -162,6 +162,7 @@ int run_bench(const BenchOptions &opt) {
 
   std::vector<double> f1, fall, t1, tall, q, st;
   std::vector<std::vector<double>> layers(s->model.graph.layers.size());
+  std::vector<std::vector<double>> qlayers(qexec.layer_ms().size());
   for (int r = 0; r < rounds; ++r) {
     set_op_threads(1);
     f1.push_back(time_ms([&] { exec.run(s->input); }));
@@ -173,6 +174,8 @@ int run_bench(const BenchOptions &opt) {
     set_op_threads(1);
     if (auto ms = torch.frame_ms(0)) tall.push_back(*ms);
     q.push_back(time_ms([&] { qexec.run(s->frame); }));
+    for (std::size_t i = 0; i < qlayers.size(); ++i)
+      qlayers[i].push_back(qexec.layer_ms()[i]);
     st.push_back(time_ms([&] { (void)sexec.run(s->frame, in.h, in.w); }));
   }
   const bool have_torch = torch.available() && !t1.empty() && !tall.empty();
@@ -205,6 +208,10 @@ int run_bench(const BenchOptions &opt) {
   for (std::size_t i = 0; i < layers.size(); ++i)
     per_layer.push_back({{"layer", s->model.graph.layers[i].name}, {"ms", median(layers[i])}});
   j["float_layers_ms"] = per_layer;
+  nlohmann::json qper_layer = nlohmann::json::array();
+  for (std::size_t i = 0; i < qlayers.size(); ++i)
+    qper_layer.push_back({{"layer", qexec.outputs()[i].name}, {"ms", median(qlayers[i])}});
+  j["quantized_layers_ms"] = qper_layer;
 
   if (opt.json) {
     std::cout << j.dump(2) << "\n";
@@ -238,6 +245,9 @@ int run_bench(const BenchOptions &opt) {
     std::cout << "  PyTorch: not measured: " << torch.reason() << "\n";
   std::cout << "float per layer (1 thread):\n";
   for (const auto &l : per_layer)
+    std::cout << "  " << l["layer"].get<std::string>() << "  " << num(l["ms"], "%.3f") << " ms\n";
+  std::cout << "quantized whole-tensor per layer (fused MBConv blocks):\n";
+  for (const auto &l : qper_layer)
     std::cout << "  " << l["layer"].get<std::string>() << "  " << num(l["ms"], "%.3f") << " ms\n";
   return 0;
 }
