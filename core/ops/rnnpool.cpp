@@ -7,8 +7,10 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace rnnpool {
 namespace {
@@ -37,35 +39,91 @@ void bidirectional(const FastGRNNCell &rnn2, const float *summaries, int count, 
     fastgrnn_step(rnn2, summaries + std::ptrdiff_t(t) * h1, bwd, step_scratch);
 }
 
-// Runs independent FastGRNN sequences [begin, end) of `steps` steps each. The input projections
+float sigmoid(float v) {
+  return 1.0f / (1.0f + std::exp(-v)); // as fastgrnn.cpp computes sigmoid(zeta), sigmoid(nu)
+}
+
+// Sequences [begin, end) for a hidden size known at compile time: each step is a handful of
+// whole-vector operations (one AVX-512 register for the face model's 16), fused: h@U as HID
+// broadcast-FMAs, then the gates. G sequences advance together so their independent dependency
+// chains fill the pipeline. Each sequence's arithmetic is the same whatever its group or thread.
+template <int HID, typename Source>
+void run_fixed(const FastGRNNCell &cell, const float *proj, const Source &source, std::size_t begin,
+               std::size_t end, int steps, float *state) {
+  using Vec = Eigen::Array<float, 1, HID>;
+  using CMap = Eigen::Map<const Vec>;
+  constexpr int G = 4;
+  const CMap bias_gate(cell.bias_gate.data()), bias_update(cell.bias_update.data());
+  const float *u = cell.U.data();
+  const float zeta = sigmoid(cell.zeta), nu = sigmoid(cell.nu);
+  auto gate = [&](const Vec &pre, Vec &h) {
+    const Vec cand = (pre + bias_update).tanh();
+    const Vec z = (pre + bias_gate).logistic();
+    h = z * h + (zeta * (1.0f - z) + nu) * cand;
+  };
+  auto run_group = [&]<int N>(std::size_t n0, std::integral_constant<int, N>) {
+    Vec h[N], pre[N];
+    for (int g = 0; g < N; ++g)
+      h[g].setZero();
+    for (int t = 0; t < steps; ++t) {
+      for (int g = 0; g < N; ++g)
+        pre[g] = CMap(proj + source(n0 + g, t) * HID);
+      if (t > 0) // the zero initial state contributes nothing
+        for (int k = 0; k < HID; ++k) {
+          const CMap u_k(u + k * HID);
+          for (int g = 0; g < N; ++g)
+            pre[g] += h[g](k) * u_k;
+        }
+      for (int g = 0; g < N; ++g)
+        gate(pre[g], h[g]);
+    }
+    for (int g = 0; g < N; ++g)
+      Eigen::Map<Vec>(state + (n0 + g) * HID) = h[g];
+  };
+  std::size_t n = begin;
+  for (; n + G <= end; n += G)
+    run_group(n, std::integral_constant<int, G>{});
+  for (; n < end; ++n)
+    run_group(n, std::integral_constant<int, 1>{});
+}
+
+// Any hidden size: blocks small enough to stay in L1 through all steps; each step of a block is
+// one matrix product over its sequences, then the shared gate function.
+template <typename Source>
+void run_dynamic(const FastGRNNCell &cell, const float *proj, const Source &source,
+                 std::size_t begin, std::size_t end, int steps, float *state) {
+  constexpr std::size_t kBlock = 128;
+  const Eigen::Index hid = cell.hidden_size;
+  thread_local std::vector<float> pre, candidate;
+  pre.resize(kBlock * hid);
+  candidate.resize(kBlock * hid);
+  const Eigen::Map<const RowMat> u(cell.U.data(), hid, hid);
+  for (std::size_t b0 = begin; b0 < end; b0 += kBlock) {
+    const std::size_t rows = std::min(kBlock, end - b0);
+    Eigen::Map<RowMat> pre_m(pre.data(), Eigen::Index(rows), hid);
+    Eigen::Map<RowMat> state_m(state + b0 * hid, Eigen::Index(rows), hid);
+    state_m.setZero();
+    for (int t = 0; t < steps; ++t) {
+      for (std::size_t n = 0; n < rows; ++n)
+        std::copy_n(proj + source(b0 + n, t) * hid, hid, pre.data() + n * hid);
+      if (t > 0) pre_m.noalias() += state_m * u; // the zero initial state contributes nothing
+      detail::fastgrnn_gate_rows(cell, pre.data(), candidate.data(), state_m.data(), rows);
+    }
+  }
+}
+
+// Runs independent FastGRNN sequences [0, count) of `steps` steps each. The input projections
 // x@W are precomputed (proj, one row of `hidden` floats per distinct input); source(n, t) names
 // the row sequence n reads at step t. Row n of `state` (hidden floats each) starts at zero and ends
-// as sequence n's final state. Sequences go in blocks small enough to stay in L1 through all
-// steps; each step of a block is one matrix product over its sequences. Blocks are independent,
-// so threads split them (each sequence's arithmetic does not depend on the split).
+// as sequence n's final state. Threads split the sequences.
 template <typename Source>
 void run_sequences(const FastGRNNCell &cell, const float *proj, const Source &source,
                    std::size_t count, int steps, float *state) {
-  constexpr std::size_t kBlock = 128;
-  const Eigen::Index hid = cell.hidden_size;
-  const std::size_t blocks = (count + kBlock - 1) / kBlock;
-  parallel_for(blocks, 4, [&](std::size_t first_block, std::size_t end_block) {
-    thread_local std::vector<float> pre, candidate;
-    pre.resize(kBlock * hid);
-    candidate.resize(kBlock * hid);
-    const Eigen::Map<const RowMat> u(cell.U.data(), hid, hid);
-    for (std::size_t b = first_block; b < end_block; ++b) {
-      const std::size_t begin = b * kBlock, rows = std::min(kBlock, count - begin);
-      Eigen::Map<RowMat> pre_m(pre.data(), Eigen::Index(rows), hid);
-      Eigen::Map<RowMat> state_m(state + begin * hid, Eigen::Index(rows), hid);
-      state_m.setZero();
-      for (int t = 0; t < steps; ++t) {
-        for (std::size_t n = 0; n < rows; ++n)
-          std::copy_n(proj + source(begin + n, t) * hid, hid, pre.data() + n * hid);
-        if (t > 0) pre_m.noalias() += state_m * u; // the zero initial state contributes nothing
-        detail::fastgrnn_gate_rows(cell, pre.data(), candidate.data(), state_m.data(), rows);
-      }
-    }
+  parallel_for(count, 256, [&](std::size_t begin, std::size_t end) {
+    if (cell.hidden_size == 16)
+      run_fixed<16>(cell, proj, source, begin, end, steps, state);
+    else
+      run_dynamic(cell, proj, source, begin, end, steps, state);
   });
 }
 
