@@ -6,6 +6,8 @@
 #include "core/model/executor.h"
 #include "core/ops/ops.h"
 #include "core/ops/parallel.h"
+#include "core/quant/batched_rnnpool.h"
+#include "core/quant/quantized_executor.h"
 
 #include <algorithm>
 #include <benchmark/benchmark.h>
@@ -71,6 +73,37 @@ BENCHMARK(BM_RNNPool)
     ->Arg(1)
     ->Arg(all_threads())
     ->Unit(benchmark::kMillisecond);
+
+// The quantized RNNPool on the quantized conv output: the device kernel (per patch, as the
+// firmware runs it) and the host's BatchedRNNPool (same integers).
+const quant::QuantizedExecutor &quantized_run() {
+  static const std::unique_ptr<quant::QuantizedExecutor> exec = [] {
+    auto e = std::make_unique<quant::QuantizedExecutor>(setup().quantized);
+    e->run(setup().frame);
+    return e;
+  }();
+  return *exec;
+}
+
+void BM_QuantizedRNNPool(benchmark::State &state) {
+  const quant::QuantizedExecutor &q = quantized_run();
+  const rp_face_model_t kernels = setup().quantized.view();
+  const rp_rnnpool_t &pool = kernels.stem.rnnpool;
+  const auto *in = reinterpret_cast<const std::int8_t *>(q.output("conv").bytes.data());
+  std::vector<std::int8_t> out(q.output("rnn_model").bytes.size());
+  quant::BatchedRNNPool batched(pool);
+  std::vector<std::int32_t> buffer(std::size_t(rp_rnnpool_get_buffer_size(&pool)) / 4 + 1);
+  const bool device_kernel = state.range(0) == 0;
+  for (auto _ : state) {
+    if (device_kernel)
+      rp_rnnpool_s8(&pool, in, out.data(), buffer.data());
+    else
+      batched.run(in, out.data());
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetLabel(device_kernel ? "rp_rnnpool_s8 (device kernel)" : "BatchedRNNPool (host)");
+}
+BENCHMARK(BM_QuantizedRNNPool)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 // A crowded frame: `count` candidates in clusters of overlapping boxes (what a low threshold on a
 // busy image gives), scores from a fixed LCG.

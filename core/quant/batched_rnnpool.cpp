@@ -5,6 +5,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
+#include <type_traits>
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
 #include <stdexcept>
 #include <string>
 
@@ -60,6 +65,13 @@ Cell make_cell(const rp_fastgrnn_t &c) {
     for (int k = 0; k < hid; ++k)
       out.ut[std::size_t(k) * hid + j] = c.u[std::size_t(j) * hid + k];
   }
+  if (hid % 2 == 0) {
+    out.u_pairs.resize(std::size_t(hid) * hid);
+    for (int pr = 0; pr < hid / 2; ++pr)
+      for (int j = 0; j < hid; ++j)
+        for (int e = 0; e < 2; ++e)
+          out.u_pairs[(std::size_t(pr) * hid + j) * 2 + e] = c.u[std::size_t(j) * hid + 2 * pr + e];
+  }
   out.w_mul.assign(c.w_multiplier, c.w_multiplier + hid);
   out.w_shift.assign(c.w_shift, c.w_shift + hid);
   out.u_mul.assign(c.u_multiplier, c.u_multiplier + hid);
@@ -88,13 +100,26 @@ void project(const Cell &cell, const T *x, std::size_t count, std::int32_t *out)
   }
 }
 
-// One step, h (hid int16) in place, given the requantized x.W: rp_fastgrnn_step_unchecked's
-// integers, computed over the whole hidden vector per operation. HID > 0 fixes the size at
-// compile time (the face model's 16: one vector register per operation with AVX-512).
+// acc[j] = sum_k U[j][k] * h[k]: the integer sum of the device's dot_s16 (any order is exact).
 template <int HID>
-inline void step(const Cell &cell, int hid_runtime, const std::int32_t *xw, std::int16_t *h) {
-  const int hid = HID > 0 ? HID : hid_runtime;
-  std::int32_t acc[RP_RNN_MAX_HIDDEN];
+inline void u_products(const Cell &cell, int hid, const std::int16_t *h, std::int32_t *acc) {
+#if defined(__AVX2__)
+  if constexpr (HID == 16) { // 16-bit pairs: VPMADDWD does two multiply-adds per lane
+    __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+    const auto *pairs = reinterpret_cast<const __m256i *>(cell.u_pairs.data());
+    for (int pr = 0; pr < 8; ++pr) {
+      std::int32_t hp;
+      std::memcpy(&hp, h + 2 * pr, sizeof hp);
+      const __m256i b = _mm256_set1_epi32(hp);
+      lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_loadu_si256(pairs + 2 * pr), b));
+      hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_loadu_si256(pairs + 2 * pr + 1), b));
+    }
+    _mm256_storeu_si256(reinterpret_cast<__m256i *>(acc), lo);
+    _mm256_storeu_si256(reinterpret_cast<__m256i *>(acc + 8), hi);
+    return;
+  }
+#endif
+  if constexpr (HID > 0) hid = HID;
   for (int j = 0; j < hid; ++j)
     acc[j] = 0;
   for (int k = 0; k < hid; ++k) {
@@ -102,6 +127,15 @@ inline void step(const Cell &cell, int hid_runtime, const std::int32_t *xw, std:
     for (int j = 0; j < hid; ++j)
       acc[j] += u[j] * hk;
   }
+}
+
+// The rest of rp_fastgrnn_step_unchecked, over the whole hidden vector per operation: h (int16)
+// updated in place from the requantized x.W (xw) and the U products (acc).
+template <int HID>
+inline void gates(const Cell &cell, int hid, const std::int32_t *xw, const std::int32_t *acc,
+                  std::int16_t *h) {
+  if constexpr (HID > 0) hid = HID;
+  std::int32_t next[RP_RNN_MAX_HIDDEN];
   const std::int32_t zeta = cell.zeta, nu = cell.nu;
   for (int j = 0; j < hid; ++j) {
     const std::int32_t pre = xw[j] + rp_requantize(acc[j], cell.u_mul[j], cell.u_shift[j]);
@@ -110,33 +144,46 @@ inline void step(const Cell &cell, int hid_runtime, const std::int32_t *xw, std:
     const std::int32_t coef = ((zeta * (32768 - z) + (1 << 14)) >> 15) + nu;
     const std::int32_t keep = z * h[j];
     const std::int32_t update = ((coef * h_tilde) + 8) >> 4;
-    acc[j] = ssat16((keep + update + (1 << 14)) >> 15);
+    next[j] = ssat16((keep + update + (1 << 14)) >> 15);
   }
   for (int j = 0; j < hid; ++j)
-    h[j] = std::int16_t(acc[j]);
+    h[j] = std::int16_t(next[j]);
 }
 
 // Runs `count` sequences of `steps` steps from zero: sequence n reads xw row source(n, t) at
-// step t and leaves its final state in state[n * hid ...].
-template <int HID, typename Source>
+// step t and leaves its final state in state[n * hid ...]. HID > 0 fixes the hidden size at
+// compile time (the face model's 16); G sequences advance together so their independent
+// dependency chains overlap in the pipeline.
+template <int HID, int G, typename Source>
 void sweep_all(const Cell &cell, const std::int32_t *xw, const Source &source, std::size_t count,
                int steps, std::int16_t *state) {
   const int hid = cell.hid;
-  for (std::size_t n = 0; n < count; ++n) {
+  std::int32_t acc[G][RP_RNN_MAX_HIDDEN];
+  std::size_t n = 0;
+  auto group = [&]<int N>(std::integral_constant<int, N>) {
     std::int16_t *h = state + n * hid;
-    std::fill(h, h + hid, std::int16_t(0));
-    for (int t = 0; t < steps; ++t)
-      step<HID>(cell, hid, xw + source(n, t) * hid, h);
-  }
+    std::fill(h, h + std::size_t(N) * hid, std::int16_t(0));
+    for (int t = 0; t < steps; ++t) {
+      for (int g = 0; g < N; ++g)
+        u_products<HID>(cell, hid, h + g * hid, acc[g]);
+      for (int g = 0; g < N; ++g)
+        gates<HID>(cell, hid, xw + source(n + g, t) * hid, acc[g], h + g * hid);
+    }
+    n += N;
+  };
+  while (n + G <= count)
+    group(std::integral_constant<int, G>{});
+  while (n < count)
+    group(std::integral_constant<int, 1>{});
 }
 
 template <typename Source>
 void sweep(const Cell &cell, const std::int32_t *xw, const Source &source, std::size_t count,
            int steps, std::int16_t *state) {
   if (cell.hid == 16)
-    sweep_all<16>(cell, xw, source, count, steps, state);
+    sweep_all<16, 4>(cell, xw, source, count, steps, state);
   else
-    sweep_all<0>(cell, xw, source, count, steps, state);
+    sweep_all<0, 1>(cell, xw, source, count, steps, state);
 }
 
 } // namespace
@@ -185,24 +232,20 @@ void BatchedRNNPool::run(const std::int8_t *in, std::int8_t *out) {
   summary_xw_.resize((rows_n + cols_n) * h2);
   project(rnn2_, summaries_.data(), rows_n + cols_n, summary_xw_.data());
 
-  // Per patch: RNN2 over its row summaries down then up, its column summaries right then left.
-  const std::size_t patches = out_h * out_w;
-  std::int16_t state[RP_RNN_MAX_HIDDEN];
-  for (std::size_t patch = 0; patch < patches; ++patch) {
-    const std::size_t i = patch / out_w, j = patch % out_w;
-    for (int d = 0; d < 4; ++d) {
-      sweep(
-          rnn2_, summary_xw_.data(),
-          [&](std::size_t, int t) -> std::size_t {
-            const std::size_t s = (d % 2 == 0) ? std::size_t(t) : std::size_t(P - 1 - t);
-            return d < 2 ? (i * S + s) * out_w + j : rows_n + (j * S + s) * out_h + i;
-          },
-          1, P, state);
-      std::int8_t *o = out + patch * 4 * h2 + d * h2;
-      for (int k = 0; k < h2; ++k)
-        o[k] = rp_sat8(rp_requantize(state[k], p_.out_multiplier, p_.out_shift));
-    }
-  }
+  // Four RNN2 sequences per patch: its row summaries down then up, its column summaries right
+  // then left. Sequence 4 * patch + d ends in output channels [d * h2, (d + 1) * h2).
+  const std::size_t sequences = out_h * out_w * 4;
+  final_.resize(sequences * h2);
+  sweep(
+      rnn2_, summary_xw_.data(),
+      [&](std::size_t m, int t) -> std::size_t {
+        const std::size_t patch = m / 4, d = m % 4, i = patch / out_w, j = patch % out_w;
+        const std::size_t s = (d % 2 == 0) ? std::size_t(t) : std::size_t(P - 1 - t);
+        return d < 2 ? (i * S + s) * out_w + j : rows_n + (j * S + s) * out_h + i;
+      },
+      sequences, P, final_.data());
+  for (std::size_t k = 0; k < sequences * h2; ++k)
+    out[k] = rp_sat8(rp_requantize(final_[k], p_.out_multiplier, p_.out_shift));
 }
 
 } // namespace rnnpool::quant

@@ -27,7 +27,8 @@ public:
   // whole-vector operations over the hidden units.
   struct Cell {
     int in = 0, hid = 0;
-    std::vector<std::int32_t> wt, ut; // [in][hid], [hid][hid]
+    std::vector<std::int32_t> wt, ut;  // [in][hid], [hid][hid]
+    std::vector<std::int16_t> u_pairs; // [hid/2][hid][2]: U[j][2p], U[j][2p+1] side by side
     std::vector<std::int32_t> w_mul, w_shift, u_mul, u_shift, bias_gate, bias_update;
     std::int32_t zeta = 0, nu = 0;
   };
@@ -37,6 +38,7 @@ private:
   Cell rnn1_, rnn2_;
   std::vector<std::int32_t> pixel_xw_, summary_xw_; // requantized x.W per pixel / per summary
   std::vector<std::int16_t> summaries_;             // row segments, then column segments
+  std::vector<std::int16_t> final_;                 // RNN2 final states, 4 per patch
 };
 
 } // namespace rnnpool::quant
