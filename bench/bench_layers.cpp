@@ -105,6 +105,23 @@ void BM_QuantizedRNNPool(benchmark::State &state) {
 }
 BENCHMARK(BM_QuantizedRNNPool)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
+// Each fused quantized MBConv block on its input from a full quantized run.
+void BM_QuantizedMBConv(benchmark::State &state) {
+  const quant::QuantizedExecutor &q = quantized_run();
+  const rp_face_model_t kernels = setup().quantized.view();
+  const int block = int(state.range(0));
+  const rp_mbconv_t &m = kernels.mob[block];
+  const char *inputs[] = {"rnn_pad", "mob.0.project", "mob.1.add", "mob.2.project"};
+  const auto *in = reinterpret_cast<const std::int8_t *>(q.output(inputs[block]).bytes.data());
+  std::vector<std::int8_t> out(std::size_t(rp_mbconv_out_h(&m)) * rp_mbconv_out_w(&m) * m.out_c);
+  std::vector<std::int32_t> buffer(std::size_t(rp_mbconv_get_buffer_size(&m)) / 4 + 1);
+  for (auto _ : state) {
+    rp_mbconv_s8(&m, in, out.data(), buffer.data());
+    benchmark::DoNotOptimize(out.data());
+  }
+}
+BENCHMARK(BM_QuantizedMBConv)->DenseRange(0, RP_FACE_MBCONVS - 1)->Unit(benchmark::kMillisecond);
+
 // A crowded frame: `count` candidates in clusters of overlapping boxes (what a low threshold on a
 // busy image gives), scores from a fixed LCG.
 void BM_NMS(benchmark::State &state) {

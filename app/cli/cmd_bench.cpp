@@ -98,7 +98,8 @@ public:
 
   // One frame at `threads` (0: all); nullopt (and unavailable from then on) on failure.
   std::optional<double> frame_ms(int threads) {
-    if (!process_ || !process_->send("time " + std::to_string(threads) + " 1")) return fail();
+    if (!process_) return std::nullopt;
+    if (!process_->send("time " + std::to_string(threads) + " 1")) return fail();
     const nlohmann::json reply = parse(process_->receive());
     if (!reply.contains("ms") || !reply["ms"].is_array() || reply["ms"].empty()) return fail();
     return reply["ms"][0].get<double>();

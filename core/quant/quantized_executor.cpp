@@ -33,10 +33,8 @@ std::int32_t QuantizedLayerOutput::value(std::size_t i) const {
 
 QuantizedExecutor::QuantizedExecutor(const QuantizedModel &model)
     : model_(model), kernels_(model.view()), rnnpool_(kernels_.stem.rnnpool) {
-  std::int32_t need = rp_stem_get_buffer_size(&kernels_.stem);
   for (const rp_mbconv_t &m : kernels_.mob)
-    need = std::max(need, rp_mbconv_get_buffer_size(&m));
-  scratch_.assign(std::size_t(need) / 4 + 1, 0);
+    mbconv_.emplace_back(m);
 }
 
 const QuantizedLayerOutput &QuantizedExecutor::output(const std::string &name) const {
@@ -85,7 +83,6 @@ void QuantizedExecutor::run(std::span<const std::uint8_t> frame) {
   auto s8 = [&](std::size_t i) {
     return reinterpret_cast<std::int8_t *>(outputs_[i].bytes.data());
   };
-  void *scratch = scratch_.data();
 
   const rp_conv_t &conv = kernels_.stem.conv;
   add("conv", "int8", {conv.out_h, conv.out_w, conv.out_c});
@@ -110,7 +107,7 @@ void QuantizedExecutor::run(std::span<const std::uint8_t> frame) {
     const std::string b = "mob." + std::to_string(i);
     const std::string name = m.has_residual ? b + ".add" : b + ".project";
     add(name, "int8", {rp_mbconv_out_h(&m), rp_mbconv_out_w(&m), m.out_c});
-    check(rp_mbconv_s8(&m, s8(x), s8(count - 1), scratch), name);
+    mbconv_[std::size_t(i)].run(s8(x), s8(count - 1)); // bit-identical to rp_mbconv_s8
     x = count - 1;
     mob_out[i] = x;
   }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/quant/batched_rnnpool.h"
+#include "core/quant/host_mbconv.h"
 #include "core/quant/quantized_model.h"
 #include "core/tensor/tensor.h"
 
@@ -50,10 +51,10 @@ public:
 private:
   const QuantizedModel &model_;
   rp_face_model_t kernels_;
-  BatchedRNNPool rnnpool_; // rp_rnnpool_s8's integers, computed faster (host only)
+  BatchedRNNPool rnnpool_;         // rp_rnnpool_s8's integers, computed faster (host only)
+  std::vector<HostMBConv> mbconv_; // rp_mbconv_s8's integers, likewise
   std::vector<QuantizedLayerOutput> outputs_;
   std::vector<double> layer_ms_;
-  std::vector<std::int32_t> scratch_; // int32 for 4-byte alignment
   std::vector<std::uint8_t> frame_;
 };
 

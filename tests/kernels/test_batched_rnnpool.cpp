@@ -7,8 +7,10 @@
 #include "core/quant/quantized_layers.h"
 #include "tests/kernels/float_reference.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <random>
+#include <set>
 #include <stdexcept>
 
 using namespace rnnpool;
@@ -21,6 +23,7 @@ struct Case {
   Shape in;
   int patch, stride, h1, h2;
   float w_range;
+  double out_scale = 3.0 / 127;
 };
 
 void expect_identical(const Case &c) {
@@ -33,7 +36,7 @@ void expect_identical(const Case &c) {
   std::vector<std::int8_t> x(c.in.elements());
   for (auto &v : x)
     v = std::int8_t(int(rng() % 256) - 128);
-  const QRNNPool q = quantize_rnnpool(params, c.in, 6.0 / 127, 3.0 / 127);
+  const QRNNPool q = quantize_rnnpool(params, c.in, 6.0 / 127, c.out_scale);
   const rp_rnnpool_t k = q.view();
   const std::size_t out_size =
       std::size_t(rp_rnnpool_out_h(&k)) * rp_rnnpool_out_w(&k) * 4 * std::size_t(c.h2);
@@ -44,8 +47,16 @@ void expect_identical(const Case &c) {
   batched.run(x.data(), host.data());
   EXPECT_EQ(host, device) << "seed " << c.seed;
   int saturated = 0;
-  for (std::int8_t v : device)
+  std::set<int> distinct;
+  for (std::int8_t v : device) {
     saturated += v == 127 || v == -128;
+    distinct.insert(v);
+  }
+  EXPECT_GT(distinct.size(), std::min<std::size_t>(10, out_size / 2))
+      << "a degenerate case would prove little";
+  if (c.out_scale < 0.01) {
+    EXPECT_GT(saturated, 0) << "meant to saturate the output";
+  }
   std::printf("seed %u: %zu outputs, %d saturated\n", c.seed, out_size, saturated);
   batched.run(x.data(), host.data()); // buffers reused: same answer again
   EXPECT_EQ(host, device);
@@ -61,7 +72,7 @@ TEST(BatchedRNNPool, OtherSizesBitIdenticalToDeviceKernel) {
 }
 
 TEST(BatchedRNNPool, SaturatingWeightsBitIdenticalToDeviceKernel) {
-  expect_identical({4, {24, 24, 4}, 8, 4, 16, 16, 3.0f});
+  expect_identical({4, {24, 24, 4}, 8, 4, 16, 16, 3.0f, 0.5 / 127});
 }
 
 TEST(BatchedRNNPool, RejectsMismatchedCells) {
