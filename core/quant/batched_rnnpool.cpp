@@ -18,34 +18,35 @@ namespace {
 
 using Cell = BatchedRNNPool::Cell;
 
-// The PWL tables widened to int32 (vector gathers want 32-bit elements); same values.
-template <std::size_t N> std::array<std::int32_t, N> widen(const std::int16_t (&knots)[N]) {
+// The PWL tables packed for vector gathers: entry i holds knot i (low 16 bits, knots are
+// non-negative) and the slope to knot i + 1 (high 16 bits); the last entry has slope 0. One gather
+// per lookup, and no special case at the end: there rp_pwl_eval returns knots[last], and so does
+// knots[last] + ((0 * frac + half) >> step). Indices never pass `last` (|x| <= 32768).
+template <std::size_t N> std::array<std::int32_t, N> pack(const std::int16_t (&knots)[N]) {
   std::array<std::int32_t, N> out{};
-  for (std::size_t i = 0; i < N; ++i)
-    out[i] = knots[i];
+  for (std::size_t i = 0; i < N; ++i) {
+    const std::int32_t slope = i + 1 < N ? knots[i + 1] - knots[i] : 0;
+    out[i] = std::int32_t(std::uint32_t(std::uint16_t(knots[i])) | (std::uint32_t(slope) << 16));
+  }
   return out;
 }
-const std::array<std::int32_t, 65> kSigmoid32 = widen(kSigmoidKnots);
-const std::array<std::int32_t, 129> kTanh32 = widen(kTanhKnots);
+const std::array<std::int32_t, 65> kSigmoidPacked = pack(kSigmoidKnots);
+const std::array<std::int32_t, 129> kTanhPacked = pack(kTanhKnots);
 
-// rp_pwl_eval without the early return, so the loop around it vectorises; same integers.
-inline std::int32_t pwl(const std::int32_t *knots, std::int32_t last, std::int32_t step_log2,
-                        std::int32_t ax) {
-  const std::int32_t idx = ax >> step_log2;
-  const std::int32_t i = std::min(idx, last - 1);
-  const std::int32_t frac = ax & ((1 << step_log2) - 1);
-  const std::int32_t delta = knots[i + 1] - knots[i];
-  const std::int32_t v = knots[i] + ((delta * frac + (1 << (step_log2 - 1))) >> step_log2);
-  return idx >= last ? knots[last] : v;
+template <int StepLog2> inline std::int32_t pwl(const std::int32_t *packed, std::int32_t ax) {
+  const std::int32_t e = packed[ax >> StepLog2];
+  const std::int32_t knot = e & 0xFFFF, slope = e >> 16;
+  const std::int32_t frac = ax & ((1 << StepLog2) - 1);
+  return knot + ((slope * frac + (1 << (StepLog2 - 1))) >> StepLog2);
 }
 inline std::int32_t sigmoid_q12(std::int32_t x) { // x already saturated to int16
   const std::int32_t ax = x < 0 ? -x : x;
-  const std::int32_t y = pwl(kSigmoid32.data(), 64, 9, ax);
+  const std::int32_t y = pwl<9>(kSigmoidPacked.data(), ax);
   return x < 0 ? 32768 - y : y;
 }
 inline std::int32_t tanh_q12(std::int32_t x) {
   const std::int32_t ax = x < 0 ? -x : x;
-  const std::int32_t y = pwl(kTanh32.data(), 128, 8, ax);
+  const std::int32_t y = pwl<8>(kTanhPacked.data(), ax);
   return x < 0 ? -y : y;
 }
 inline std::int32_t ssat16(std::int32_t v) {
@@ -246,6 +247,13 @@ void BatchedRNNPool::run(const std::int8_t *in, std::int8_t *out) {
       sequences, P, final_.data());
   for (std::size_t k = 0; k < sequences * h2; ++k)
     out[k] = rp_sat8(rp_requantize(final_[k], p_.out_multiplier, p_.out_shift));
+}
+
+std::int32_t detail::packed_sigmoid_q12(std::int32_t x) {
+  return sigmoid_q12(x);
+}
+std::int32_t detail::packed_tanh_q12(std::int32_t x) {
+  return tanh_q12(x);
 }
 
 } // namespace rnnpool::quant

@@ -41,4 +41,11 @@ private:
   std::vector<std::int16_t> final_;                 // RNN2 final states, 4 per patch
 };
 
+namespace detail {
+// The step's activations (packed-table PWL), exported so tests can compare them with the
+// device's rp_sigmoid_q12 / rp_tanh_q12 on every int16 input.
+std::int32_t packed_sigmoid_q12(std::int32_t x);
+std::int32_t packed_tanh_q12(std::int32_t x);
+} // namespace detail
+
 } // namespace rnnpool::quant

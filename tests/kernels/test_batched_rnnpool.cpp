@@ -75,6 +75,13 @@ TEST(BatchedRNNPool, SaturatingWeightsBitIdenticalToDeviceKernel) {
   expect_identical({4, {24, 24, 4}, 8, 4, 16, 16, 3.0f, 0.5 / 127});
 }
 
+TEST(BatchedRNNPool, PackedActivationsEqualDevicePwlOnEveryInput) {
+  for (int x = -32768; x <= 32767; ++x) {
+    ASSERT_EQ(detail::packed_sigmoid_q12(x), rp_sigmoid_q12(std::int16_t(x))) << "x = " << x;
+    ASSERT_EQ(detail::packed_tanh_q12(x), rp_tanh_q12(std::int16_t(x))) << "x = " << x;
+  }
+}
+
 TEST(BatchedRNNPool, RejectsMismatchedCells) {
   std::mt19937 rng(5);
   RNNPoolParams params;
