@@ -32,9 +32,14 @@ std::int32_t QuantizedLayerOutput::value(std::size_t i) const {
 }
 
 QuantizedExecutor::QuantizedExecutor(const QuantizedModel &model)
-    : model_(model), kernels_(model.view()), rnnpool_(kernels_.stem.rnnpool) {
+    : model_(model), kernels_(model.view()), stem_conv_(kernels_.stem.conv),
+      rnnpool_(kernels_.stem.rnnpool) {
   for (const rp_mbconv_t &m : kernels_.mob)
     mbconv_.emplace_back(m);
+  for (int k = 0; k < RP_FACE_HEADS; ++k) {
+    heads_.emplace_back(kernels_.loc[k]);
+    heads_.emplace_back(kernels_.conf[k]);
+  }
 }
 
 const QuantizedLayerOutput &QuantizedExecutor::output(const std::string &name) const {
@@ -86,7 +91,7 @@ void QuantizedExecutor::run(std::span<const std::uint8_t> frame) {
 
   const rp_conv_t &conv = kernels_.stem.conv;
   add("conv", "int8", {conv.out_h, conv.out_w, conv.out_c});
-  check(rp_conv_u8_s8(&conv, frame.data(), 0, in.h, 0, conv.out_h, s8(0)), "conv");
+  stem_conv_.run(frame.data(), s8(0)); // bit-identical to rp_conv_u8_s8
 
   const rp_rnnpool_t &pool = kernels_.stem.rnnpool;
   const Shape pool_shape{rp_rnnpool_out_h(&pool), rp_rnnpool_out_w(&pool),
@@ -121,11 +126,12 @@ void QuantizedExecutor::run(std::span<const std::uint8_t> frame) {
   }
   sources[3] = mob_out[3];
   for (int k = 0; k < RP_FACE_HEADS; ++k) {
-    for (const rp_conv_t *head : {&kernels_.loc[k], &kernels_.conf[k]}) {
-      const std::string name = (head == &kernels_.loc[k] ? "loc." : "conf.") + std::to_string(k);
+    for (int which = 0; which < 2; ++which) { // loc, then conf
+      const rp_conv_t *head = which == 0 ? &kernels_.loc[k] : &kernels_.conf[k];
+      const std::string name = (which == 0 ? "loc." : "conf.") + std::to_string(k);
       auto *out = reinterpret_cast<std::int16_t *>(
           add(name, "int16", {head->out_h, head->out_w, head->out_c}));
-      check(rp_conv_s8_s16(head, s8(sources[k]), 0, head->in_h, 0, head->out_h, out), name);
+      heads_[std::size_t(2 * k + which)].run(s8(sources[k]), out); // as rp_conv_s8_s16
     }
   }
   close_lap();

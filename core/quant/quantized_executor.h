@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/quant/batched_rnnpool.h"
+#include "core/quant/exact_conv.h"
 #include "core/quant/host_mbconv.h"
 #include "core/quant/quantized_model.h"
 #include "core/tensor/tensor.h"
@@ -51,8 +52,11 @@ public:
 private:
   const QuantizedModel &model_;
   rp_face_model_t kernels_;
-  BatchedRNNPool rnnpool_;         // rp_rnnpool_s8's integers, computed faster (host only)
-  std::vector<HostMBConv> mbconv_; // rp_mbconv_s8's integers, likewise
+  // The device kernels' integers, computed faster on the host (tests/kernels compare them).
+  ExactConv stem_conv_;
+  BatchedRNNPool rnnpool_;
+  std::vector<HostMBConv> mbconv_;
+  std::vector<ExactConv> heads_; // loc.k, conf.k for k = 0..3
   std::vector<QuantizedLayerOutput> outputs_;
   std::vector<double> layer_ms_;
   std::vector<std::uint8_t> frame_;
