@@ -19,6 +19,38 @@ void check(rp_status st, const char *what) {
                              std::to_string(st) + ")");
 }
 
+// rp_depthwise3x3_s8 on a whole tensor with the channel loop innermost (the device's order has it
+// outermost), so the compiler vectorises across channels; integer sums, so the same bytes.
+void depthwise3x3(const rp_conv_t &p, const std::int8_t *in, std::int8_t *out,
+                  std::vector<std::int32_t> &acc) {
+  const int C = p.in_c;
+  acc.resize(std::size_t(C));
+  for (int oy = 0; oy < p.out_h; ++oy) {
+    const int iy0 = oy * p.stride - p.pad;
+    for (int ox = 0; ox < p.out_w; ++ox, out += C) {
+      const int ix0 = ox * p.stride - p.pad;
+      std::int32_t *a = acc.data();
+      for (int c = 0; c < C; ++c)
+        a[c] = p.rq.bias[c];
+      for (int ky = 0; ky < 3; ++ky) {
+        const int iy = iy0 + ky;
+        if (iy < 0 || iy >= p.in_h) continue;
+        for (int kx = 0; kx < 3; ++kx) {
+          const int ix = ix0 + kx;
+          if (ix < 0 || ix >= p.in_w) continue;
+          const std::int8_t *x = in + (std::size_t(iy) * p.in_w + ix) * C;
+          const std::int8_t *w = p.weights + std::size_t(ky * 3 + kx) * C;
+          for (int c = 0; c < C; ++c)
+            a[c] += std::int32_t(x[c]) * std::int32_t(w[c]);
+        }
+      }
+      for (int c = 0; c < C; ++c)
+        out[c] = std::int8_t(rp_clamp(rp_requantize(a[c], p.rq.multiplier[c], p.rq.shift[c]),
+                                      p.rq.act_min, p.rq.act_max));
+    }
+  }
+}
+
 } // namespace
 
 ExactPointwise::ExactPointwise(const rp_conv_t &p) : p_(p) {
@@ -63,7 +95,11 @@ HostMBConv::HostMBConv(const rp_mbconv_t &p)
   if (p.in_h <= 0 || p.in_w <= 0 || p.in_c <= 0 || p.hidden_c <= 0 || p.out_c <= 0 ||
       (p.has_expand && (p.expand.in_c != p.in_c || p.expand.out_c != p.hidden_c)) ||
       (!p.has_expand && p.hidden_c != p.in_c) || p.project.in_c != p.hidden_c ||
-      p.project.out_c != p.out_c || p.depthwise.in_c != p.hidden_c ||
+      p.project.out_c != p.out_c || p.depthwise.in_c != p.hidden_c || p.depthwise.kernel != 3 ||
+      p.depthwise.pad != 1 || p.depthwise.stride != p.stride || p.depthwise.in_h != p.in_h ||
+      p.depthwise.in_w != p.in_w || p.depthwise.out_h != rp_mbconv_out_h(&p) ||
+      p.depthwise.out_w != rp_mbconv_out_w(&p) || !p.depthwise.weights || !p.depthwise.rq.bias ||
+      !p.depthwise.rq.multiplier || !p.depthwise.rq.shift ||
       (p.has_residual && (p.stride != 1 || p.in_c != p.out_c)))
     throw std::invalid_argument("host mbconv: inconsistent block (" + std::to_string(p.in_c) +
                                 " -> " + std::to_string(p.hidden_c) + " -> " +
@@ -80,8 +116,7 @@ void HostMBConv::run(const std::int8_t *in, std::int8_t *out) {
     hidden = hidden_.data();
   }
   depthwise_.resize(std::size_t(out_px) * p_.hidden_c);
-  check(rp_depthwise3x3_s8(&p_.depthwise, hidden, 0, p_.in_h, 0, out_h, depthwise_.data()),
-        "depthwise");
+  depthwise3x3(p_.depthwise, hidden, depthwise_.data(), dw_acc_);
   project_.run(depthwise_.data(), out_px, out);
   if (p_.has_residual)
     check(rp_add_s8(&p_.residual, in, out, out, out_px * p_.out_c), "residual add");

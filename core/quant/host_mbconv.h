@@ -3,8 +3,8 @@
 // pointwise convolutions run as float GEMMs, which are exact here: int8 x int8 products are at
 // most 2^14 in magnitude, so any sum of up to 1024 of them is an integer below 2^24 that float32
 // holds exactly whatever the summation order; bias, requantization and clamping then run in
-// integers as on the device. The depthwise convolution and the residual add are the device's C
-// kernels on whole tensors (tests/kernels shows that equals the row-ring schedule).
+// integers as on the device. The depthwise convolution runs channel-vectorised in integers; the
+// residual add is the device's C kernel on the whole tensor.
 #pragma once
 
 #include "core/kernels/rp_kernels.h"
@@ -38,6 +38,7 @@ private:
   rp_mbconv_t p_;
   ExactPointwise expand_, project_;
   std::vector<std::int8_t> hidden_, depthwise_;
+  std::vector<std::int32_t> dw_acc_;
 };
 
 } // namespace rnnpool::quant
