@@ -78,6 +78,44 @@ void conv_depthwise(const Tensor &in, const Conv2dParams &p, Tensor &out) {
   }
 }
 
+// One input channel (the gray stem conv): im2col would copy single floats and feed a GEMM only
+// out_c wide, so accumulate directly: per tap, every output pixel of a row gets pixel * taps[oc].
+template <int OC> void conv_single_channel(const Tensor &in, const Conv2dParams &p, Tensor &out) {
+  using Taps = Eigen::Array<float, OC, 1>;
+  const int K = p.kernel, oc = OC > 0 ? OC : p.out_channels;
+  // OHWI with one input channel is [oc][ky][kx]; as [ky][kx][oc] one tap is contiguous.
+  thread_local std::vector<float> taps;
+  taps.resize(std::size_t(K) * K * oc);
+  for (int o = 0; o < oc; ++o)
+    for (int t = 0; t < K * K; ++t)
+      taps[std::size_t(t) * oc + o] = p.weight[std::size_t(o) * K * K + t];
+  for (int oy = 0; oy < out.h(); ++oy) {
+    float *row = out.pixel(oy, 0);
+    std::fill_n(row, std::size_t(out.w()) * oc, 0.0f);
+    for (int ky = 0; ky < K; ++ky) {
+      const int y = oy * p.stride - p.pad + ky;
+      if (y < 0 || y >= in.h()) continue;
+      const float *src = in.pixel(y, 0);
+      for (int kx = 0; kx < K; ++kx) {
+        // Output columns whose input column x = ox * stride - pad + kx lies inside the image.
+        const int last_x = in.w() - 1 + p.pad - kx; // ox * stride <= last_x
+        if (last_x < 0) continue;
+        const int lo = std::max(0, (p.pad - kx + p.stride - 1) / p.stride);
+        const int hi = std::min(out.w(), last_x / p.stride + 1);
+        const float *w = taps.data() + std::size_t(ky * K + kx) * oc;
+        for (int ox = lo; ox < hi; ++ox) {
+          const float v = src[ox * p.stride - p.pad + kx];
+          if constexpr (OC > 0)
+            Eigen::Map<Taps>(row + ox * OC) += v * Eigen::Map<const Taps>(w);
+          else
+            Eigen::Map<Eigen::ArrayXf>(row + std::ptrdiff_t(ox) * oc, oc) +=
+                v * Eigen::Map<const Eigen::ArrayXf>(w, oc);
+        }
+      }
+    }
+  }
+}
+
 void conv_general(const Tensor &in, const Conv2dParams &p, Tensor &out) {
   const int K = p.kernel, in_c = in.c(), group_in = in_c / p.groups;
   const int group_out = p.out_channels / p.groups, out_w = out.w();
@@ -124,6 +162,10 @@ void conv2d(const Tensor &in, const Conv2dParams &p, Tensor &out) {
     conv_pointwise(in, p, out);
   else if (p.groups == in.c() && p.groups == p.out_channels)
     conv_depthwise(in, p, out);
+  else if (in.c() == 1 && p.out_channels == 4)
+    conv_single_channel<4>(in, p, out);
+  else if (in.c() == 1)
+    conv_single_channel<0>(in, p, out);
   else
     conv_general(in, p, out);
   finish(p, out);

@@ -2,6 +2,7 @@
 #include "core/quant/quantized_executor.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -31,11 +32,14 @@ std::int32_t QuantizedLayerOutput::value(std::size_t i) const {
 }
 
 QuantizedExecutor::QuantizedExecutor(const QuantizedModel &model)
-    : model_(model), kernels_(model.view()) {
-  std::int32_t need = rp_stem_get_buffer_size(&kernels_.stem);
+    : model_(model), kernels_(model.view()), stem_conv_(kernels_.stem.conv),
+      rnnpool_(kernels_.stem.rnnpool) {
   for (const rp_mbconv_t &m : kernels_.mob)
-    need = std::max(need, rp_mbconv_get_buffer_size(&m));
-  scratch_.assign(std::size_t(need) / 4 + 1, 0);
+    mbconv_.emplace_back(m);
+  for (int k = 0; k < RP_FACE_HEADS; ++k) {
+    heads_.emplace_back(kernels_.loc[k]);
+    heads_.emplace_back(kernels_.conf[k]);
+  }
 }
 
 const QuantizedLayerOutput &QuantizedExecutor::output(const std::string &name) const {
@@ -57,29 +61,43 @@ void QuantizedExecutor::run(std::span<const std::uint8_t> frame) {
   if (frame.size() != in.elements())
     throw std::invalid_argument("quantized executor: frame has " + std::to_string(frame.size()) +
                                 " pixels, the model expects " + in.to_string());
-  outputs_.clear();
+  layer_ms_.clear();
+  std::size_t count = 0; // outputs of this run so far; their buffers are reused across runs
   frame_.assign(frame.begin(), frame.end());
+  // Each add() closes the previous layer's time and starts the next one's.
+  auto lap = std::chrono::steady_clock::now();
+  auto close_lap = [&] {
+    const auto now = std::chrono::steady_clock::now();
+    if (count > 0)
+      layer_ms_.push_back(std::chrono::duration<double, std::milli>(now - lap).count());
+    lap = now;
+  };
   auto add = [&](const std::string &name, const char *type, Shape shape) -> std::uint8_t * {
+    close_lap();
     const TensorQuantInfo &info = model_.tensor(name);
-    QuantizedLayerOutput o{name, type, shape, info.scale, {}};
-    o.bytes.assign(shape.elements() * (std::string(type) == "int16" ? 2 : 1), 0);
-    outputs_.push_back(std::move(o));
-    return outputs_.back().bytes.data();
+    if (count == outputs_.size()) outputs_.emplace_back();
+    QuantizedLayerOutput &o = outputs_[count++];
+    o.name = name;
+    o.type = type;
+    o.shape = shape;
+    o.scale = info.scale;
+    o.bytes.resize(shape.elements() * (std::string(type) == "int16" ? 2 : 1)); // kernels fill all
+    lap = std::chrono::steady_clock::now(); // the bookkeeping above is not the layer's time
+    return o.bytes.data();
   };
   auto s8 = [&](std::size_t i) {
     return reinterpret_cast<std::int8_t *>(outputs_[i].bytes.data());
   };
-  void *scratch = scratch_.data();
 
   const rp_conv_t &conv = kernels_.stem.conv;
   add("conv", "int8", {conv.out_h, conv.out_w, conv.out_c});
-  check(rp_conv_u8_s8(&conv, frame.data(), 0, in.h, 0, conv.out_h, s8(0)), "conv");
+  stem_conv_.run(frame.data(), s8(0)); // bit-identical to rp_conv_u8_s8
 
   const rp_rnnpool_t &pool = kernels_.stem.rnnpool;
   const Shape pool_shape{rp_rnnpool_out_h(&pool), rp_rnnpool_out_w(&pool),
                          4 * pool.rnn2.hidden_size};
   add("rnn_model", "int8", pool_shape);
-  check(rp_rnnpool_s8(&pool, s8(0), s8(1), scratch), "rnn_model");
+  rnnpool_.run(s8(0), s8(1)); // bit-identical to rp_rnnpool_s8 (tests/kernels)
   const Shape padded{pool_shape.h + kernels_.pad_bottom, pool_shape.w + kernels_.pad_right,
                      pool_shape.c};
   add("rnn_pad", "int8", padded);
@@ -94,8 +112,8 @@ void QuantizedExecutor::run(std::span<const std::uint8_t> frame) {
     const std::string b = "mob." + std::to_string(i);
     const std::string name = m.has_residual ? b + ".add" : b + ".project";
     add(name, "int8", {rp_mbconv_out_h(&m), rp_mbconv_out_w(&m), m.out_c});
-    check(rp_mbconv_s8(&m, s8(x), s8(outputs_.size() - 1), scratch), name);
-    x = outputs_.size() - 1;
+    mbconv_[std::size_t(i)].run(s8(x), s8(count - 1)); // bit-identical to rp_mbconv_s8
+    x = count - 1;
     mob_out[i] = x;
   }
   const char *norms[RP_FACE_L2NORMS] = {"L2Norm3_3", "L2Norm4_3", "L2Norm5_3"};
@@ -103,18 +121,21 @@ void QuantizedExecutor::run(std::span<const std::uint8_t> frame) {
   for (int k = 0; k < RP_FACE_L2NORMS; ++k) {
     const Shape s = outputs_[mob_out[k]].shape;
     add(norms[k], "int8", s);
-    check(rp_l2norm_s8(&kernels_.l2norm[k], s8(mob_out[k]), s8(outputs_.size() - 1)), norms[k]);
-    sources[k] = outputs_.size() - 1;
+    check(rp_l2norm_s8(&kernels_.l2norm[k], s8(mob_out[k]), s8(count - 1)), norms[k]);
+    sources[k] = count - 1;
   }
   sources[3] = mob_out[3];
   for (int k = 0; k < RP_FACE_HEADS; ++k) {
-    for (const rp_conv_t *head : {&kernels_.loc[k], &kernels_.conf[k]}) {
-      const std::string name = (head == &kernels_.loc[k] ? "loc." : "conf.") + std::to_string(k);
+    for (int which = 0; which < 2; ++which) { // loc, then conf
+      const rp_conv_t *head = which == 0 ? &kernels_.loc[k] : &kernels_.conf[k];
+      const std::string name = (which == 0 ? "loc." : "conf.") + std::to_string(k);
       auto *out = reinterpret_cast<std::int16_t *>(
           add(name, "int16", {head->out_h, head->out_w, head->out_c}));
-      check(rp_conv_s8_s16(head, s8(sources[k]), 0, head->in_h, 0, head->out_h, out), name);
+      heads_[std::size_t(2 * k + which)].run(s8(sources[k]), out); // as rp_conv_s8_s16
     }
   }
+  close_lap();
+  outputs_.resize(count);
 }
 
 std::vector<std::uint8_t> frame_from_input(const Tensor &input, double mean) {

@@ -4,6 +4,9 @@
 // vectors, CRC-32 digests) and can dequantize any of them for detection post-processing.
 #pragma once
 
+#include "core/quant/batched_rnnpool.h"
+#include "core/quant/exact_conv.h"
+#include "core/quant/host_mbconv.h"
 #include "core/quant/quantized_model.h"
 #include "core/tensor/tensor.h"
 
@@ -39,6 +42,9 @@ public:
   const QuantizedLayerOutput &output(const std::string &name) const; // throws if unknown
   Tensor dequantized(const std::string &name) const;
 
+  // Milliseconds each output took to compute in the last run, in outputs() order.
+  const std::vector<double> &layer_ms() const { return layer_ms_; }
+
   const QuantizedModel &model() const { return model_; }
   // The frame of the last run (what the device must receive to reproduce it).
   const std::vector<std::uint8_t> &frame() const { return frame_; }
@@ -46,8 +52,13 @@ public:
 private:
   const QuantizedModel &model_;
   rp_face_model_t kernels_;
+  // The device kernels' integers, computed faster on the host (tests/kernels compare them).
+  ExactConv stem_conv_;
+  BatchedRNNPool rnnpool_;
+  std::vector<HostMBConv> mbconv_;
+  std::vector<ExactConv> heads_; // loc.k, conf.k for k = 0..3
   std::vector<QuantizedLayerOutput> outputs_;
-  std::vector<std::int32_t> scratch_; // int32 for 4-byte alignment
+  std::vector<double> layer_ms_;
   std::vector<std::uint8_t> frame_;
 };
 

@@ -119,7 +119,11 @@ INSTANTIATE_TEST_SUITE_P(
         ConvCase{"grouped", {8, 6, 8}, 6, 3, 1, 1, 2, Activation::None},
         ConvCase{"kernel_5_pad_2", {9, 11, 4}, 3, 5, 1, 2, 1, Activation::None},
         ConvCase{"no_pad", {6, 7, 3}, 2, 3, 1, 0, 1, Activation::None},
-        ConvCase{"head_several_bands", {30, 40, 32}, 4, 3, 1, 1, 1, Activation::None}),
+        ConvCase{"head_several_bands", {30, 40, 32}, 4, 3, 1, 1, 1, Activation::None},
+        // One input channel, other than 4 outputs: the generic single-channel path; a one-pixel
+        // wide input whose right taps fall entirely into the padding.
+        ConvCase{"single_channel_5x5_s3_p2", {7, 8, 1}, 3, 5, 3, 2, 1, Activation::ReLU6},
+        ConvCase{"single_channel_one_column", {4, 1, 1}, 6, 5, 3, 2, 1, Activation::None}),
     [](const auto &info) { return std::string(info.param.name); });
 
 TEST(Conv2d, ReLU6ClampsBothEnds) {

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The host-only ExactConv (im2col + float GEMM, exact below 2^24) must give exactly the device
+// kernels' bytes: rp_conv_u8_s8 (the stem, uint8 frame with a zero point) and rp_conv_s8_s16 (the
+// detection heads), including padding taps, stride 2, saturation, and a depth past the exactness
+// bound where the C kernel runs instead.
+#include "core/kernels/rp_kernels.h"
+#include "core/quant/exact_conv.h"
+#include "core/quant/quantized_layers.h"
+#include "tests/kernels/float_reference.h"
+
+#include <gtest/gtest.h>
+#include <random>
+#include <set>
+#include <stdexcept>
+
+using namespace rnnpool;
+using namespace rnnpool::quant;
+
+namespace {
+
+template <typename T> std::size_t distinct(const std::vector<T> &v) {
+  return std::set<T>(v.begin(), v.end()).size();
+}
+
+void expect_stem_identical(Shape in, int out_c, int kernel, int stride, unsigned seed) {
+  std::mt19937 rng(seed);
+  const Conv2dParams p = test::random_conv(in.c, out_c, kernel, stride, 1, Activation::ReLU6, rng);
+  const QConv q = quantize_frame_conv(p, in, 117.312, 6.0 / 127);
+  const rp_conv_t k = q.view();
+  std::vector<std::uint8_t> frame(in.elements());
+  for (auto &v : frame)
+    v = std::uint8_t(rng());
+  const std::size_t n = std::size_t(k.out_h) * k.out_w * k.out_c;
+  std::vector<std::int8_t> device(n), host(n, 99);
+  ASSERT_EQ(rp_conv_u8_s8(&k, frame.data(), 0, in.h, 0, k.out_h, device.data()), RP_OK);
+  ExactConv conv(k);
+  EXPECT_TRUE(conv.uses_float_gemm(true));
+  conv.run(frame.data(), host.data());
+  EXPECT_EQ(host, device);
+  EXPECT_GT(distinct(device), 10u) << "a degenerate case would prove little";
+}
+
+void expect_head_identical(Shape in, int out_c, int kernel, int stride, unsigned seed,
+                           double out_scale, bool float_gemm) {
+  std::mt19937 rng(seed);
+  const Conv2dParams p = test::random_conv(in.c, out_c, kernel, stride, 1, Activation::None, rng);
+  const QConv q = quantize_conv(p, in, 0.05, out_scale, ConvOutput::Int16);
+  const rp_conv_t k = q.view();
+  std::vector<std::int8_t> x(in.elements());
+  for (auto &v : x)
+    v = std::int8_t(rng());
+  const std::size_t n = std::size_t(k.out_h) * k.out_w * k.out_c;
+  std::vector<std::int16_t> device(n), host(n, 99);
+  ASSERT_EQ(rp_conv_s8_s16(&k, x.data(), 0, in.h, 0, k.out_h, device.data()), RP_OK);
+  ExactConv conv(k);
+  EXPECT_EQ(conv.uses_float_gemm(false), float_gemm);
+  conv.run(x.data(), host.data());
+  EXPECT_EQ(host, device);
+  EXPECT_GT(distinct(device), 10u) << "a degenerate case would prove little";
+}
+
+TEST(ExactConv, StemBitIdenticalToDeviceKernel) {
+  expect_stem_identical({24, 32, 1}, 4, 3, 2, 1); // the face model's stem, smaller frame
+  expect_stem_identical({13, 11, 1}, 4, 3, 2, 2); // odd sizes
+  expect_stem_identical({9, 10, 2}, 3, 5, 1, 3);  // two channels, 5x5
+}
+
+TEST(ExactConv, HeadsBitIdenticalToDeviceKernel) {
+  expect_head_identical({30, 40, 32}, 4, 3, 1, 4, 0.01, true); // loc.0 shape
+  expect_head_identical({15, 20, 64}, 2, 3, 1, 5, 0.01, true); // conf.3 shape
+  expect_head_identical({8, 9, 16}, 5, 3, 2, 6, 1e-5, true);   // stride 2, saturating int16
+}
+
+TEST(ExactConv, DepthPastTheFloatBoundUsesTheCKernel) {
+  expect_head_identical({5, 6, 128}, 3, 3, 1, 7, 0.01, false); // 9 * 128 * 2^14 > 2^24
+}
+
+TEST(ExactConv, RejectsInconsistentGeometry) {
+  std::mt19937 rng(8);
+  const Conv2dParams p = test::random_conv(4, 4, 3, 1, 1, Activation::None, rng);
+  const QConv q = quantize_conv(p, {8, 8, 4}, 0.05, 0.05);
+  rp_conv_t k = q.view();
+  k.out_w = 9; // 8 wide, pad 1, 3x3, stride 1 gives 8
+  EXPECT_THROW(ExactConv{k}, std::invalid_argument);
+}
+
+} // namespace
