@@ -27,20 +27,8 @@ const Executor &reference_run() {
 }
 
 void run_layer(const Layer &layer, const Executor &ref, Tensor &out) {
-  const Tensor &in = ref.tensor(layer.inputs.front());
-  switch (layer.op) {
-  case OpKind::Conv2d: conv2d(in, std::get<Conv2dParams>(layer.params), out); break;
-  case OpKind::Add: add(in, ref.tensor(layer.inputs.at(1)), out); break;
-  case OpKind::L2Norm: l2norm(in, std::get<L2NormParams>(layer.params), out); break;
-  case OpKind::RNNPool: rnnpool_layer(in, std::get<RNNPoolParams>(layer.params), out); break;
-  case OpKind::ReplicatePad:
-    replicate_pad(in, std::get<ReplicatePadParams>(layer.params), out);
-    break;
-  case OpKind::GlobalAvgPool: global_avg_pool(in, out); break;
-  case OpKind::FullyConnected:
-    fully_connected(in, std::get<FullyConnectedParams>(layer.params), out);
-    break;
-  }
+  const Tensor *second = layer.inputs.size() > 1 ? &ref.tensor(layer.inputs[1]) : nullptr;
+  apply_layer(layer, ref.tensor(layer.inputs.front()), second, out);
 }
 
 void BM_Layer(benchmark::State &state, std::size_t index) {

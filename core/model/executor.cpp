@@ -8,6 +8,25 @@
 #include <stdexcept>
 
 namespace rnnpool {
+
+void apply_layer(const Layer &layer, const Tensor &in, const Tensor *second, Tensor &out) {
+  switch (layer.op) {
+  case OpKind::Conv2d: conv2d(in, std::get<Conv2dParams>(layer.params), out); break;
+  case OpKind::Add:
+    if (!second) throw std::invalid_argument("layer '" + layer.name + "': add needs two inputs");
+    add(in, *second, out);
+    break;
+  case OpKind::L2Norm: l2norm(in, std::get<L2NormParams>(layer.params), out); break;
+  case OpKind::RNNPool: rnnpool_layer(in, std::get<RNNPoolParams>(layer.params), out); break;
+  case OpKind::ReplicatePad:
+    replicate_pad(in, std::get<ReplicatePadParams>(layer.params), out);
+    break;
+  case OpKind::GlobalAvgPool: global_avg_pool(in, out); break;
+  case OpKind::FullyConnected:
+    fully_connected(in, std::get<FullyConnectedParams>(layer.params), out);
+    break;
+  }
+}
 namespace {
 
 [[noreturn]] void fail(const Layer &layer, const std::string &what) {
@@ -100,21 +119,8 @@ void Executor::run(const Tensor &input) {
   for (std::size_t i = 0; i < graph_.layers.size(); ++i) {
     const Layer &layer = graph_.layers[i];
     const auto start = std::chrono::steady_clock::now();
-    const Tensor &in = tensors_.at(layer.inputs.front());
-    Tensor &out = tensors_.at(layer.name);
-    switch (layer.op) {
-    case OpKind::Conv2d: conv2d(in, std::get<Conv2dParams>(layer.params), out); break;
-    case OpKind::Add: add(in, tensors_.at(layer.inputs.at(1)), out); break;
-    case OpKind::L2Norm: l2norm(in, std::get<L2NormParams>(layer.params), out); break;
-    case OpKind::RNNPool: rnnpool_layer(in, std::get<RNNPoolParams>(layer.params), out); break;
-    case OpKind::ReplicatePad:
-      replicate_pad(in, std::get<ReplicatePadParams>(layer.params), out);
-      break;
-    case OpKind::GlobalAvgPool: global_avg_pool(in, out); break;
-    case OpKind::FullyConnected:
-      fully_connected(in, std::get<FullyConnectedParams>(layer.params), out);
-      break;
-    }
+    const Tensor *second = layer.inputs.size() > 1 ? &tensors_.at(layer.inputs[1]) : nullptr;
+    apply_layer(layer, tensors_.at(layer.inputs.front()), second, tensors_.at(layer.name));
     layer_ms_[i] =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   }

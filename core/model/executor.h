@@ -10,6 +10,9 @@
 
 namespace rnnpool {
 
+// Runs one layer's operator: `in` is its first input, `second` its second (Add) or null.
+void apply_layer(const Layer &layer, const Tensor &in, const Tensor *second, Tensor &out);
+
 class Executor {
 public:
   // The graph must be executable (weights present, shapes consistent); throws otherwise.
