@@ -37,6 +37,11 @@ struct Conv2dParams {
   // Batch norm is folded in at load time, so every executable conv has a bias.
   std::vector<float> weight;
   std::vector<float> bias;
+  // Set by fold_batch_norm for a 1x1 conv whose folded bias cancels most of its output (a
+  // batch norm with a large mean x scale): the same weight and bias in double, and conv2d then
+  // accumulates in double, so float rounding is not amplified by the batch norm's scale.
+  std::vector<double> weight_f64;
+  std::vector<double> bias_f64;
 };
 
 // FastGRNN (spec section 1). W and U keep PyTorch's orientation: pre = x@W + h@U.

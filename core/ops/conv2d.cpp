@@ -33,15 +33,19 @@ void check(const Tensor &in, const Conv2dParams &p) {
   if (!p.bias.empty() && p.bias.size() != std::size_t(p.out_channels))
     fail("bias has " + std::to_string(p.bias.size()) + " floats, expected " +
          std::to_string(p.out_channels));
+  if (!p.weight_f64.empty() && (p.kernel != 1 || p.weight_f64.size() != expected ||
+                                p.bias_f64.size() != std::size_t(p.out_channels)))
+    fail("double weights are for 1x1 convs and must match the float ones");
   if (in.h() + 2 * p.pad < p.kernel || in.w() + 2 * p.pad < p.kernel)
     fail("kernel " + std::to_string(p.kernel) + " larger than padded input " +
          in.shape().to_string());
 }
 
-// Bias and activation over all output pixels at once.
+// Bias (unless the double path added it) and activation over all output pixels at once.
 void finish(const Conv2dParams &p, Tensor &out) {
   Eigen::Map<RowMat> m(out.data(), Eigen::Index(out.h()) * out.w(), out.c());
-  if (!p.bias.empty()) m.rowwise() += Eigen::Map<const Eigen::RowVectorXf>(p.bias.data(), out.c());
+  if (!p.bias.empty() && p.bias_f64.empty())
+    m.rowwise() += Eigen::Map<const Eigen::RowVectorXf>(p.bias.data(), out.c());
   if (p.activation == Activation::ReLU6) m = m.cwiseMax(0.0f).cwiseMin(6.0f);
 }
 
@@ -50,6 +54,17 @@ void conv_pointwise(const Tensor &in, const Conv2dParams &p, Tensor &out) {
   Eigen::Map<RowMat>(out.data(), pixels, out.c()).noalias() =
       Eigen::Map<const RowMat>(in.data(), pixels, in.c()) *
       Eigen::Map<const RowMat>(p.weight.data(), out.c(), in.c()).transpose();
+}
+
+// The same GEMM in double with the double bias, rounded once (see Conv2dParams::weight_f64).
+void conv_pointwise_f64(const Tensor &in, const Conv2dParams &p, Tensor &out) {
+  using RowMatD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const Eigen::Index pixels = Eigen::Index(in.h()) * in.w();
+  thread_local RowMatD acc;
+  acc.noalias() = Eigen::Map<const RowMat>(in.data(), pixels, in.c()).cast<double>() *
+                  Eigen::Map<const RowMatD>(p.weight_f64.data(), out.c(), in.c()).transpose();
+  acc.rowwise() += Eigen::Map<const Eigen::RowVectorXd>(p.bias_f64.data(), out.c());
+  Eigen::Map<RowMat>(out.data(), pixels, out.c()) = acc.cast<float>();
 }
 
 void conv_depthwise(const Tensor &in, const Conv2dParams &p, Tensor &out) {
@@ -158,7 +173,10 @@ void conv2d(const Tensor &in, const Conv2dParams &p, Tensor &out) {
   check(in, p);
   out.reshape({(in.h() + 2 * p.pad - p.kernel) / p.stride + 1,
                (in.w() + 2 * p.pad - p.kernel) / p.stride + 1, p.out_channels});
-  if (p.kernel == 1 && p.stride == 1 && p.pad == 0 && p.groups == 1)
+  const bool pointwise = p.kernel == 1 && p.stride == 1 && p.pad == 0 && p.groups == 1;
+  if (pointwise && !p.weight_f64.empty())
+    conv_pointwise_f64(in, p, out);
+  else if (pointwise)
     conv_pointwise(in, p, out);
   else if (p.groups == in.c() && p.groups == p.out_channels)
     conv_depthwise(in, p, out);

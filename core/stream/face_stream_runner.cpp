@@ -361,9 +361,17 @@ void FaceStreamRunner::mob_fill(int b, int y, int x_last) {
     if (!compute()) continue;
     const Conv2dParams &e = *w_->expand[b];
     Eigen::Map<Eigen::VectorXf> out(dst, blk.hidden);
-    out.noalias() = Eigen::Map<const RowMat>(e.weight.data(), blk.hidden, blk.in.c) *
-                    Eigen::Map<const Eigen::VectorXf>(src, blk.in.c);
-    out += Eigen::Map<const Eigen::VectorXf>(e.bias.data(), blk.hidden);
+    if (!e.weight_f64.empty()) { // accumulate in double, as conv2d does for this conv
+      using RowMatD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+      out = (Eigen::Map<const RowMatD>(e.weight_f64.data(), blk.hidden, blk.in.c) *
+                 Eigen::Map<const Eigen::VectorXf>(src, blk.in.c).cast<double>() +
+             Eigen::Map<const Eigen::VectorXd>(e.bias_f64.data(), blk.hidden))
+                .cast<float>();
+    } else {
+      out.noalias() = Eigen::Map<const RowMat>(e.weight.data(), blk.hidden, blk.in.c) *
+                      Eigen::Map<const Eigen::VectorXf>(src, blk.in.c);
+      out += Eigen::Map<const Eigen::VectorXf>(e.bias.data(), blk.hidden);
+    }
     relu6(dst, blk.hidden);
   }
 }
