@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// rnnpool-cli detect: face boxes for image files, in original image pixels, with timings.
+// rnnpool-cli detect: face boxes for image files (or chosen frames of a video), in original image
+// pixels, with timings.
 #include "app/cli/command.h"
+#include "core/capture/frame_source.h"
 #include "core/detect/detector.h"
 #include "core/quant/golden.h"
 #include "core/quant/quantized_detector.h"
 #include "core/quant/quantized_model_file.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -38,7 +42,37 @@ struct DetectOptions {
   float threshold = -1.0f; // < 0: the model's manifest score_threshold
   std::string quantized;   // a quantized model file: detect through the integer kernels
   std::string golden;      // with quantized: write per-layer raw integer outputs here
+  std::string video;       // frames of this video, as --frames lists them
+  std::vector<int> frames;
 };
+
+struct NamedImage {
+  std::string name; // what output and golden directories call it
+  cv::Mat image;
+};
+
+// The listed frames (0-based) of a video, named "<stem>_f<NNNNN>"; reads sequentially (seeking
+// is not frame-exact in every container).
+std::vector<NamedImage> read_video_frames(const std::string &path, std::vector<int> wanted) {
+  if (!std::filesystem::exists(path)) throw std::runtime_error("no such video: " + path);
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  VideoFileSource source(path, false);
+  std::vector<NamedImage> out;
+  cv::Mat frame;
+  const std::string stem = std::filesystem::path(path).stem().string();
+  for (int index = 0; out.size() < wanted.size(); ++index) {
+    if (!source.read(frame))
+      throw std::runtime_error(path + " has " + std::to_string(index) + " frames, frame " +
+                               std::to_string(wanted[out.size()]) + " was asked for" +
+                               (source.error().empty() ? "" : " (" + source.error() + ")"));
+    if (index != wanted[out.size()]) continue;
+    char name[32];
+    std::snprintf(name, sizeof name, "_f%05d", index);
+    out.push_back({stem + name, frame.clone()});
+  }
+  return out;
+}
 
 int run_detect(const DetectOptions &opt) {
   std::unique_ptr<FaceDetector> detector;
@@ -56,9 +90,18 @@ int run_detect(const DetectOptions &opt) {
       return opt.threshold < 0 ? qdetector->detect(image) : qdetector->detect(image, opt.threshold);
     return opt.threshold < 0 ? detector->detect(image) : detector->detect(image, opt.threshold);
   };
+  if (opt.video.empty() != opt.frames.empty())
+    throw std::invalid_argument("--video and --frames go together");
+  if (opt.images.empty() && opt.video.empty())
+    throw std::invalid_argument("give image files or --video with --frames");
+  std::vector<NamedImage> inputs;
+  for (const std::string &path : opt.images)
+    inputs.push_back({path, read_image(path)});
+  if (!opt.video.empty())
+    for (NamedImage &f : read_video_frames(opt.video, opt.frames))
+      inputs.push_back(std::move(f));
   nlohmann::ordered_json images = nlohmann::ordered_json::array();
-  for (const std::string &path : opt.images) {
-    const cv::Mat image = read_image(path);
+  for (const auto &[path, image] : inputs) {
     const DetectionResult r = detect(image);
     if (!opt.golden.empty())
       quant::write_golden_vectors(*qdetector->executor(), opt.golden,
@@ -88,10 +131,15 @@ int run_detect(const DetectOptions &opt) {
 
 RegisterCommand reg{[](CLI::App &app, int &exit_code) {
   auto opt = std::make_shared<DetectOptions>();
-  CLI::App *cmd = app.add_subcommand("detect", "Detect faces in image files");
+  CLI::App *cmd =
+      app.add_subcommand("detect", "Detect faces in image files or chosen frames of a video");
   cmd->add_option("--model", opt->model,
                   "Model file (.npz, with optional .json manifest); default: the bundled model");
-  cmd->add_option("images", opt->images, "Image files")->required();
+  cmd->add_option("images", opt->images, "Image files");
+  cmd->add_option("--video", opt->video, "A video file to take the --frames from");
+  cmd->add_option("--frames", opt->frames, "0-based frame numbers of --video (e.g. 0,100,200)")
+      ->delimiter(',')
+      ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--json", opt->json, "Print JSON instead of text");
   cmd->add_option("--threshold", opt->threshold, "Score threshold (default: the model's)")
       ->check(CLI::Range(0.0f, 1.0f));
