@@ -87,6 +87,8 @@ void rp_fastgrnn_prepare(const rp_fastgrnn_t *cell, rp_fastgrnn_prepared_t *out)
   /* The quantizer's FastGRNN scales are far below 1/4, so trained models take the fast path. */
   out->fast = cell->hidden_size == RP_FASTGRNN_FAST_HIDDEN &&
               (cell->input_size == 4 || cell->input_size == 16);
+  /* sigmoid(zeta) * (1 - z) rounded, as zeta * 32768 + 2^14 - zeta * z: one MLS per unit. */
+  out->coef_base = (int32_t)cell->zeta * 32768 + (1 << 14);
   for (int32_t j = 0; out->fast && j < RP_FASTGRNN_FAST_HIDDEN; ++j) {
     if (!shift_fits(cell->w_shift[j]) || !shift_fits(cell->u_shift[j])) out->fast = 0;
     rp_fastgrnn_unit_t *q = &out->unit[j];
@@ -106,17 +108,20 @@ static RP_ALWAYS_INLINE void step_h16(const rp_fastgrnn_prepared_t *p, const int
                                       const int32_t n_in, const int16_t *RP_RESTRICT h,
                                       int16_t *RP_RESTRICT next, const int zero_h) {
   const int16_t *w = p->cell->w, *u = p->cell->u;
-  const int32_t zeta = p->cell->zeta, nu = p->cell->nu;
+  const int32_t zeta = p->cell->zeta, nu = p->cell->nu, coef_base = p->coef_base;
   const rp_fastgrnn_unit_t *q = p->unit;
   for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q, w += n_in, u += 16) {
     int32_t pre = rp_requantize_high_k(dot_s16(w, x, n_in), q->w_multiplier, q->w_k);
     if (!zero_h) pre += rp_requantize_high_k(dot_s16(u, h, 16), q->u_multiplier, q->u_k);
     const int32_t z = rp_sigmoid_q12_lookup(rp_ssat16(pre + q->bias_gate));
     const int32_t h_tilde = rp_tanh_q12_lookup(rp_ssat16(pre + q->bias_update));
-    const int32_t coef = ((zeta * (32768 - z) + (1 << 14)) >> 15) + nu;
-    const int32_t keep = zero_h ? 0 : z * h[j];
-    const int32_t update = ((coef * h_tilde) + 8) >> 4;
-    next[j] = (int16_t)rp_ssat16((keep + update + (1 << 14)) >> 15);
+    /* The generic step's gate with its constants regrouped (same integers):
+     * zeta * (32768 - z) + 2^14 = coef_base - zeta * z (one MLS), and the final rounding
+     * constant 2^14 added to z * h (one MLA). */
+    const int32_t coef = ((coef_base - zeta * z) >> 15) + nu;
+    const int32_t update = ((coef * h_tilde) + 8) >> 4; /* coef * h~ < 2^31 */
+    const int32_t keep = zero_h ? (1 << 14) : z * h[j] + (1 << 14);
+    next[j] = (int16_t)rp_ssat16((keep + update) >> 15);
   }
 }
 

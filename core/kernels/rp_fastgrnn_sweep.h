@@ -22,7 +22,8 @@ typedef struct {
 } rp_fastgrnn_unit_t;
 typedef struct {
   const rp_fastgrnn_t *cell;
-  int32_t fast;
+  int32_t fast;      /* sizes and shifts allow the specialised path */
+  int32_t coef_base; /* zeta * 32768 + 2^14 */
   rp_fastgrnn_unit_t unit[RP_FASTGRNN_FAST_HIDDEN];
 } rp_fastgrnn_prepared_t;
 
