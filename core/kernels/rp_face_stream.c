@@ -120,7 +120,10 @@ static void layout_from(const rp_face_model_t *m, const geometry *g, int32_t cap
   int32_t *b = L->bytes;
   b[RP_STREAM_BUF_INPUT_ROWS] = align4(3 * g->in.w * g->in.c);
   b[RP_STREAM_BUF_CONV_BAND] = align4(p->patch * g->conv.w * g->conv.c);
-  b[RP_STREAM_BUF_POOL_SUMMARIES] = align4(2 * p->patch * h1 * 2);
+  /* One patch's row and column summaries, then the last P - S row summaries of every patch of
+   * the previous patch row (the next patch row's first P - S rows: reused, not recomputed). */
+  b[RP_STREAM_BUF_POOL_SUMMARIES] =
+      align4((2 * p->patch + g->pool.w * max32(p->patch - p->stride, 0)) * h1 * 2);
   b[RP_STREAM_BUF_POOL_RNN2_STATE] = align4(2 * h2 * 2);
   b[RP_STREAM_BUF_PAD_ROW] = align4(g->pad.w * g->pad.c);
   int32_t scratch = 2 * max32(h1, h2) * 4; /* the schedule's int32 FastGRNN gates */
@@ -321,11 +324,17 @@ static void rnnpool_patch(rp_face_stream_t *s, const rp_fastgrnn_prepared_t *rnn
    * start): their RNN1 summaries are moved, not recomputed (a quarter of the RNN1 steps). */
   const int32_t reuse = (j > 0 && S < P) ? P - S : 0;
   if (reuse > 0) memmove(cols, cols + S * h1, (size_t)(reuse * h1) * sizeof(int16_t));
-  for (int32_t r = 0; r < P; ++r) { /* 1. RNN1 along each row */
+  /* Likewise rows: patch (i, j)'s rows 0..P-S-1 are patch (i-1, j)'s rows S..P-1, kept from
+   * the previous patch row in the summaries buffer (another quarter of the RNN1 steps). */
+  const int32_t kept = S < P ? P - S : 0, reuse_rows = i > 0 ? kept : 0;
+  int16_t *kept_rows = rows + 2 * P * h1 + j * kept * h1;
+  if (reuse_rows > 0) memcpy(rows, kept_rows, (size_t)(reuse_rows * h1) * sizeof(int16_t));
+  for (int32_t r = reuse_rows; r < P; ++r) { /* 1. RNN1 along each row */
     for (int32_t c = 0; c < P; ++c)
       px[c] = slot[r] + c * C;
     rp_fastgrnn_sweep_s8(rnn1, px, P, rows + r * h1, step);
   }
+  if (kept > 0) memcpy(kept_rows, rows + S * h1, (size_t)(kept * h1) * sizeof(int16_t));
   /* 2. RNN2 over the row summaries, both ways */
   rp_fastgrnn_sweep_s16(rnn2, rows, h1, P, state, step);
   rnnpool_emit(p, state, out);
