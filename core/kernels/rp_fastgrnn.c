@@ -107,14 +107,20 @@ void rp_fastgrnn_prepare(const rp_fastgrnn_t *cell, rp_fastgrnn_prepared_t *out)
 static RP_ALWAYS_INLINE void step_h16(const rp_fastgrnn_prepared_t *p, const int16_t *RP_RESTRICT x,
                                       const int32_t n_in, const int16_t *RP_RESTRICT h,
                                       int16_t *RP_RESTRICT next, const int zero_h) {
+  /* Two passes over the units (pre-activations, then gates): each loop's live values fit the
+   * registers, where one loop spilled a dozen per unit. */
+  int32_t pre[RP_FASTGRNN_FAST_HIDDEN];
   const int16_t *w = p->cell->w, *u = p->cell->u;
-  const int32_t zeta = p->cell->zeta, nu = p->cell->nu, coef_base = p->coef_base;
   const rp_fastgrnn_unit_t *q = p->unit;
   for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q, w += n_in, u += 16) {
-    int32_t pre = rp_requantize_high_k(dot_s16(w, x, n_in), q->w_multiplier, q->w_k);
-    if (!zero_h) pre += rp_requantize_high_k(dot_s16(u, h, 16), q->u_multiplier, q->u_k);
-    const int32_t z = rp_sigmoid_q12_lookup(rp_ssat16(pre + q->bias_gate));
-    const int32_t h_tilde = rp_tanh_q12_lookup(rp_ssat16(pre + q->bias_update));
+    pre[j] = rp_requantize_high_k(dot_s16(w, x, n_in), q->w_multiplier, q->w_k);
+    if (!zero_h) pre[j] += rp_requantize_high_k(dot_s16(u, h, 16), q->u_multiplier, q->u_k);
+  }
+  const int32_t zeta = p->cell->zeta, nu = p->cell->nu, coef_base = p->coef_base;
+  q = p->unit;
+  for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q) {
+    const int32_t z = rp_sigmoid_q12_lookup(rp_ssat16(pre[j] + q->bias_gate));
+    const int32_t h_tilde = rp_tanh_q12_lookup(rp_ssat16(pre[j] + q->bias_update));
     /* The generic step's gate with its constants regrouped (same integers):
      * zeta * (32768 - z) + 2^14 = coef_base - zeta * z (one MLS), and the final rounding
      * constant 2^14 added to z * h (one MLA). */
