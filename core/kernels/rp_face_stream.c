@@ -336,9 +336,8 @@ static void rnnpool_patch(rp_face_stream_t *s, const rp_fastgrnn_prepared_t *rnn
   }
   if (kept > 0) memcpy(kept_rows, rows + S * h1, (size_t)(kept * h1) * sizeof(int16_t));
   /* 2. RNN2 over the row summaries, both ways */
-  rp_fastgrnn_sweep_s16(rnn2, rows, h1, P, state, step);
+  rp_fastgrnn_bidirectional_s16(rnn2, rows, h1, P, state, state + h2, step);
   rnnpool_emit(p, state, out);
-  rp_fastgrnn_sweep_s16(rnn2, rows + (P - 1) * h1, -h1, P, state + h2, step);
   rnnpool_emit(p, state + h2, out + h2);
   for (int32_t c = reuse; c < P; ++c) { /* 3. RNN1 along each column */
     for (int32_t r = 0; r < P; ++r)
@@ -346,9 +345,8 @@ static void rnnpool_patch(rp_face_stream_t *s, const rp_fastgrnn_prepared_t *rnn
     rp_fastgrnn_sweep_s8(rnn1, px, P, cols + c * h1, step);
   }
   /* 4. RNN2 over the column summaries, both ways */
-  rp_fastgrnn_sweep_s16(rnn2, cols, h1, P, state, step);
+  rp_fastgrnn_bidirectional_s16(rnn2, cols, h1, P, state, state + h2, step);
   rnnpool_emit(p, state, out + 2 * h2);
-  rp_fastgrnn_sweep_s16(rnn2, cols + (P - 1) * h1, -h1, P, state + h2, step);
   rnnpool_emit(p, state + h2, out + 3 * h2);
 }
 

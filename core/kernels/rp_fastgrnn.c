@@ -106,14 +106,16 @@ void rp_fastgrnn_prepare(const rp_fastgrnn_t *cell, rp_fastgrnn_prepared_t *out)
  * zero_h: h is the zero start state, so U.h = 0 and z * h = 0 (rp_requantize(0) = 0). */
 static RP_ALWAYS_INLINE void step_h16(const rp_fastgrnn_prepared_t *p, const int16_t *RP_RESTRICT x,
                                       const int32_t n_in, const int16_t *RP_RESTRICT h,
-                                      int16_t *RP_RESTRICT next, const int zero_h) {
+                                      int16_t *RP_RESTRICT next, const int zero_h,
+                                      const int32_t *RP_RESTRICT wx, const int use_wx) {
   /* Two passes over the units (pre-activations, then gates): each loop's live values fit the
-   * registers, where one loop spilled a dozen per unit. */
+   * registers, where one loop spilled a dozen per unit. use_wx: the requantized x.W of this
+   * input were computed before (wx, one per unit), as the bidirectional sweep shares them. */
   int32_t pre[RP_FASTGRNN_FAST_HIDDEN];
   const int16_t *w = p->cell->w, *u = p->cell->u;
   const rp_fastgrnn_unit_t *q = p->unit;
   for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q, w += n_in, u += 16) {
-    pre[j] = rp_requantize_high_k(dot_s16(w, x, n_in), q->w_multiplier, q->w_k);
+    pre[j] = use_wx ? wx[j] : rp_requantize_high_k(dot_s16(w, x, n_in), q->w_multiplier, q->w_k);
     if (!zero_h) pre[j] += rp_requantize_high_k(dot_s16(u, h, 16), q->u_multiplier, q->u_k);
   }
   const int32_t zeta = p->cell->zeta, nu = p->cell->nu, coef_base = p->coef_base;
@@ -147,12 +149,12 @@ static RP_ALWAYS_INLINE void sweep_h16(const rp_fastgrnn_prepared_t *p, const vo
                                        int32_t x_stride, int32_t steps, const int32_t n_in,
                                        const int s8, int16_t *h, int16_t *other, int16_t *wide) {
   int16_t *cur = h, *nxt = other;
-  step_h16(p, step_input(x, x_stride, 0, n_in, s8, wide), n_in, cur, nxt, 1);
+  step_h16(p, step_input(x, x_stride, 0, n_in, s8, wide), n_in, cur, nxt, 1, 0, 0);
   for (int32_t t = 1; t < steps; ++t) {
     int16_t *const tmp = cur;
     cur = nxt;
     nxt = tmp;
-    step_h16(p, step_input(x, x_stride, t, n_in, s8, wide), n_in, cur, nxt, 0);
+    step_h16(p, step_input(x, x_stride, t, n_in, s8, wide), n_in, cur, nxt, 0, 0, 0);
   }
   if (nxt != h) memcpy(h, nxt, RP_FASTGRNN_FAST_HIDDEN * sizeof(int16_t));
 }
@@ -185,4 +187,41 @@ void rp_fastgrnn_sweep_s8(const rp_fastgrnn_prepared_t *p, const int8_t *const *
   else
     for (int32_t t = 0; t < steps; ++t)
       rp_fastgrnn_step_unchecked(cell, step_input(x, 0, t, n_in, 1, wide), h, other);
+}
+
+/* Forward and backward over the same inputs from the requantized x.W of each input, computed
+ * once (steps * 16 int32 on the stack). */
+static void bidirectional_h16(const rp_fastgrnn_prepared_t *p, const int16_t *x, int32_t x_stride,
+                              int32_t steps, int16_t *fwd, int16_t *bwd, int16_t *other) {
+  int32_t wx[RP_FASTGRNN_BIDIR_MAX_STEPS][RP_FASTGRNN_FAST_HIDDEN];
+  for (int32_t t = 0; t < steps; ++t) {
+    const int16_t *xt = x + t * x_stride, *w = p->cell->w;
+    const rp_fastgrnn_unit_t *q = p->unit;
+    for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q, w += 16)
+      wx[t][j] = rp_requantize_high_k(dot_s16(w, xt, 16), q->w_multiplier, q->w_k);
+  }
+  for (int32_t dir = 0; dir < 2; ++dir) {
+    int16_t *const h = dir ? bwd : fwd, *cur = h, *nxt = other;
+    const int32_t last = steps - 1;
+    step_h16(p, 0, 16, cur, nxt, 1, wx[dir ? last : 0], 1);
+    for (int32_t t = 1; t < steps; ++t) {
+      int16_t *const tmp = cur;
+      cur = nxt;
+      nxt = tmp;
+      step_h16(p, 0, 16, cur, nxt, 0, wx[dir ? last - t : t], 1);
+    }
+    if (nxt != h) memcpy(h, nxt, RP_FASTGRNN_FAST_HIDDEN * sizeof(int16_t));
+  }
+}
+
+void rp_fastgrnn_bidirectional_s16(const rp_fastgrnn_prepared_t *p, const int16_t *x,
+                                   int32_t x_stride, int32_t steps, int16_t *RP_RESTRICT fwd,
+                                   int16_t *RP_RESTRICT bwd, void *RP_RESTRICT buffer) {
+  const rp_fastgrnn_t *cell = p->cell;
+  if (p->fast && cell->input_size == 16 && steps > 0 && steps <= RP_FASTGRNN_BIDIR_MAX_STEPS) {
+    bidirectional_h16(p, x, x_stride, steps, fwd, bwd, (int16_t *)buffer);
+    return;
+  }
+  rp_fastgrnn_sweep_s16(p, x, x_stride, steps, fwd, buffer);
+  rp_fastgrnn_sweep_s16(p, x + (steps - 1) * x_stride, -x_stride, steps, bwd, buffer);
 }

@@ -41,6 +41,14 @@ void rp_fastgrnn_sweep_s16(const rp_fastgrnn_prepared_t *p, const int16_t *x, in
 void rp_fastgrnn_sweep_s8(const rp_fastgrnn_prepared_t *p, const int8_t *const *x, int32_t steps,
                           int16_t *RP_RESTRICT h, void *RP_RESTRICT buffer);
 
+/* rp_fastgrnn_sweep_s16 forwards into fwd and backwards (x[steps-1] first) into bwd; the
+ * hidden-16 path computes each input's x.W once for both directions (up to
+ * RP_FASTGRNN_BIDIR_MAX_STEPS steps: 16 int32 per step on the stack). */
+#define RP_FASTGRNN_BIDIR_MAX_STEPS 8
+void rp_fastgrnn_bidirectional_s16(const rp_fastgrnn_prepared_t *p, const int16_t *x,
+                                   int32_t x_stride, int32_t steps, int16_t *RP_RESTRICT fwd,
+                                   int16_t *RP_RESTRICT bwd, void *RP_RESTRICT buffer);
+
 #ifdef __cplusplus
 }
 #endif

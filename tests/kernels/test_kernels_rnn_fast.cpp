@@ -2,7 +2,8 @@
 // The FastGRNN fast path (core/kernels/rp_fastgrnn_sweep.h) against the generic step: the
 // SMMUL requantization equals rp_requantize for every shift it accepts, the PWL lookup tables
 // equal the interpolating functions at all 65,536 inputs, and whole sweeps (hidden 16 with
-// input 4 or 16, and the fallback shapes) give the generic step loop's integers.
+// input 4 or 16, one direction or both, and the fallback shapes) give the generic step loop's
+// integers.
 #include "core/kernels/rp_dsp.h"
 #include "core/kernels/rp_fastgrnn_sweep.h"
 #include "core/kernels/rp_kernels.h"
@@ -107,6 +108,7 @@ void check_sweeps(int32_t in, int32_t hid, int32_t shift_lo, int32_t shift_hi, i
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int32_t> s16(-32768, 32767), s8(-128, 127);
   for (int trial = 0; trial < 40; ++trial) {
+    // steps 1..9: up to RP_FASTGRNN_BIDIR_MAX_STEPS (8) and one beyond (the fallback).
     const RandomCell rc(in, hid, shift_lo, shift_hi, rng);
     rp_fastgrnn_prepared_t prep;
     rp_fastgrnn_prepare(&rc.c, &prep);
@@ -125,6 +127,16 @@ void check_sweeps(int32_t in, int32_t hid, int32_t shift_lo, int32_t shift_hi, i
       rp_fastgrnn_sweep_s16(&prep, start, dir ? -in : in, steps, h.data(), buf.data());
       ASSERT_EQ(h, generic_sweep(rc.c, xs)) << "s16 trial " << trial << " dir " << dir;
     }
+    // Both directions at once (the hidden-16 path shares each input's x.W between them).
+    std::vector<int16_t> fwd((size_t)hid, 7), bwd((size_t)hid, 7);
+    rp_fastgrnn_bidirectional_s16(&prep, seq.data(), in, steps, fwd.data(), bwd.data(), buf.data());
+    std::vector<const int16_t *> forwards, backwards;
+    for (int32_t t = 0; t < steps; ++t) {
+      forwards.push_back(seq.data() + t * in);
+      backwards.push_back(seq.data() + (steps - 1 - t) * in);
+    }
+    ASSERT_EQ(fwd, generic_sweep(rc.c, forwards)) << "bidirectional trial " << trial;
+    ASSERT_EQ(bwd, generic_sweep(rc.c, backwards)) << "bidirectional trial " << trial;
     // int8 inputs through a pointer per step.
     std::vector<int8_t> pix((size_t)(steps * in));
     std::vector<int16_t> wide(pix.size());
