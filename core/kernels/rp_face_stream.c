@@ -301,8 +301,15 @@ static void conv_row(rp_face_stream_t *s, int32_t y) {
 }
 
 static void rnnpool_emit(const rp_rnnpool_t *p, const int16_t *state, int8_t *out) {
+  const int32_t m = p->out_multiplier, shift = p->out_shift;
+  if (shift >= RP_REQUANTIZE_HIGH_MIN_SHIFT && shift <= RP_REQUANTIZE_HIGH_MAX_SHIFT) {
+    const int32_t k = -2 - shift; /* rp_requantize_high: the same integers, one SMMUL */
+    for (int32_t j = 0; j < p->rnn2.hidden_size; ++j)
+      out[j] = rp_sat8(rp_requantize_high_k(state[j], m, k));
+    return;
+  }
   for (int32_t j = 0; j < p->rnn2.hidden_size; ++j)
-    out[j] = rp_sat8(rp_requantize(state[j], p->out_multiplier, p->out_shift));
+    out[j] = rp_sat8(rp_requantize(state[j], m, shift));
 }
 
 /* Patch (i, j) read from the band through its ring (slot = conv row % P), as
