@@ -74,8 +74,11 @@ rp_status rp_fastgrnn_step(const rp_fastgrnn_t *cell, const int16_t *RP_RESTRICT
 
 #if defined(__GNUC__)
 #define RP_ALWAYS_INLINE inline __attribute__((always_inline))
+/* Fully unrolled unit loops: immediate offsets instead of pointer increments and loop tests. */
+#define RP_UNROLL_UNITS _Pragma("GCC unroll 16")
 #else
 #define RP_ALWAYS_INLINE inline
+#define RP_UNROLL_UNITS
 #endif
 
 static int shift_fits(int32_t shift) {
@@ -114,12 +117,14 @@ static RP_ALWAYS_INLINE void step_h16(const rp_fastgrnn_prepared_t *p, const int
   int32_t pre[RP_FASTGRNN_FAST_HIDDEN];
   const int16_t *w = p->cell->w, *u = p->cell->u;
   const rp_fastgrnn_unit_t *q = p->unit;
+  RP_UNROLL_UNITS
   for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q, w += n_in, u += 16) {
     pre[j] = use_wx ? wx[j] : rp_requantize_high_k(dot_s16(w, x, n_in), q->w_multiplier, q->w_k);
     if (!zero_h) pre[j] += rp_requantize_high_k(dot_s16(u, h, 16), q->u_multiplier, q->u_k);
   }
   const int32_t zeta = p->cell->zeta, nu = p->cell->nu, coef_base = p->coef_base;
   q = p->unit;
+  RP_UNROLL_UNITS
   for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q) {
     const int32_t z = rp_sigmoid_q12_lookup(rp_ssat16(pre[j] + q->bias_gate));
     const int32_t h_tilde = rp_tanh_q12_lookup(rp_ssat16(pre[j] + q->bias_update));
