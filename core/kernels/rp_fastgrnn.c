@@ -223,7 +223,12 @@ void rp_fastgrnn_bidirectional_s16(const rp_fastgrnn_prepared_t *p, const int16_
                                    int32_t x_stride, int32_t steps, int16_t *RP_RESTRICT fwd,
                                    int16_t *RP_RESTRICT bwd, void *RP_RESTRICT buffer) {
   const rp_fastgrnn_t *cell = p->cell;
-  if (p->fast && cell->input_size == 16 && steps > 0 && steps <= RP_FASTGRNN_BIDIR_MAX_STEPS) {
+  if (steps <= 0) {
+    memset(fwd, 0, (size_t)cell->hidden_size * sizeof(int16_t));
+    memset(bwd, 0, (size_t)cell->hidden_size * sizeof(int16_t));
+    return;
+  }
+  if (p->fast && cell->input_size == 16 && steps <= RP_FASTGRNN_BIDIR_MAX_STEPS) {
     bidirectional_h16(p, x, x_stride, steps, fwd, bwd, (int16_t *)buffer);
     return;
   }
