@@ -65,4 +65,19 @@ static inline int32_t rp_ssat16(int32_t v) {
 #endif
 }
 
+/* rp_requantize(acc, multiplier, shift) for shift in [-33, -2], from the high word of the
+ * product (SMMUL): rp_requantize rounds half up at bit 30 - shift >= 32 of the 64-bit product,
+ * and floor(p / 2^(32+k)) = floor(hi / 2^k), so ((hi >> k) + 1) >> 1 with k = -2 - shift gives
+ * the same integer for every input (tests/kernels checks it). Callers check the shift range;
+ * hot loops precompute k = -2 - shift (rp_requantize_high_k). */
+static inline int32_t rp_requantize_high_k(int32_t acc, int32_t multiplier, int32_t k) {
+  const int32_t hi = (int32_t)(((int64_t)acc * (int64_t)multiplier) >> 32);
+  return ((hi >> k) + 1) >> 1;
+}
+static inline int32_t rp_requantize_high(int32_t acc, int32_t multiplier, int32_t shift) {
+  return rp_requantize_high_k(acc, multiplier, -2 - shift);
+}
+#define RP_REQUANTIZE_HIGH_MIN_SHIFT (-33)
+#define RP_REQUANTIZE_HIGH_MAX_SHIFT (-2)
+
 #endif /* RP_DSP_H */

@@ -7,6 +7,7 @@
 #include "core/kernels/rp_face_stream.h"
 
 #include "core/kernels/rp_dsp.h"
+#include "core/kernels/rp_fastgrnn_sweep.h"
 
 #include <string.h>
 
@@ -119,7 +120,10 @@ static void layout_from(const rp_face_model_t *m, const geometry *g, int32_t cap
   int32_t *b = L->bytes;
   b[RP_STREAM_BUF_INPUT_ROWS] = align4(3 * g->in.w * g->in.c);
   b[RP_STREAM_BUF_CONV_BAND] = align4(p->patch * g->conv.w * g->conv.c);
-  b[RP_STREAM_BUF_POOL_SUMMARIES] = align4(2 * p->patch * h1 * 2);
+  /* One patch's row and column summaries, then the last P - S row summaries of every patch of
+   * the previous patch row (the next patch row's first P - S rows: reused, not recomputed). */
+  b[RP_STREAM_BUF_POOL_SUMMARIES] =
+      align4((2 * p->patch + g->pool.w * max32(p->patch - p->stride, 0)) * h1 * 2);
   b[RP_STREAM_BUF_POOL_RNN2_STATE] = align4(2 * h2 * 2);
   b[RP_STREAM_BUF_PAD_ROW] = align4(g->pad.w * g->pad.c);
   int32_t scratch = 2 * max32(h1, h2) * 4; /* the schedule's int32 FastGRNN gates */
@@ -179,90 +183,177 @@ static inline int32_t finish_rq(const rp_requant_t *rq, int32_t acc, int32_t oc)
   return rp_clamp(rp_requantize(acc, rq->multiplier[oc], rq->shift[oc]), rq->act_min, rq->act_max);
 }
 
-static void conv_row(rp_face_stream_t *s, int32_t y) {
-  const int32_t prev = time_enter(s, RP_STREAM_LAYER_CONV);
+/* Conv output pixel (y, ox), every channel, with bounds checks (padding taps contribute nothing:
+ * padding is the zero point, as rp_conv_u8_s8). */
+static void conv_px(rp_face_stream_t *s, int32_t iy0, int32_t ox, int8_t *out_px) {
   const rp_conv_t *p = &s->m->stem.conv;
   const int32_t H = s->in.h, W = s->in.w, K = p->kernel, Co = s->conv.c;
   const uint8_t *rows = s->buf[RP_STREAM_BUF_INPUT_ROWS];
+  const int32_t ix0 = ox * p->stride - p->pad;
+  for (int32_t oc = 0; oc < Co; ++oc) {
+    const int8_t *w_oc = p->weights + oc * K * K;
+    int32_t acc = p->rq.bias[oc];
+    for (int32_t ky = 0; ky < K; ++ky) {
+      const int32_t iy = iy0 + ky;
+      if (iy < 0 || iy >= H) continue;
+      const uint8_t *row = rows + (iy % 3) * W;
+      for (int32_t kx = 0; kx < K; ++kx) {
+        const int32_t ix = ix0 + kx;
+        if (ix < 0 || ix >= W) continue;
+        acc += ((int32_t)row[ix] + p->input_offset) * w_oc[ky * K + kx];
+      }
+    }
+    out_px[oc] = (int8_t)finish_rq(&p->rq, acc, oc);
+  }
+}
+
+#define RP_STREAM_MAX_STEM_C 16
+
+/* Per output channel constants of the interior path: the taps as int16 pairs for SMLAD, and the
+ * input offset folded into the bias (sum (x + o) w = sum x w + o sum w: the same integer). */
+typedef struct {
+  uint32_t w01, w23, w45, w67;
+  int32_t w8, bias, multiplier, shift, k;
+} stem_channel;
+
+static uint32_t pair16(int32_t lo, int32_t hi) {
+  return (uint32_t)(uint16_t)lo | ((uint32_t)(uint16_t)hi << 16);
+}
+
+/* sum of 9 taps: x01..x67 hold (x[2i], x[2i+1]) as int16 pairs, x8 the last. */
+static inline int32_t stem_taps(const stem_channel *c, uint32_t x01, uint32_t x23, uint32_t x45,
+                                uint32_t x67, int32_t x8) {
+#if RP_USE_SIMD32
+  uint32_t acc = __smlad(x01, c->w01, (uint32_t)(c->bias + x8 * c->w8));
+  acc = __smlad(x23, c->w23, acc);
+  acc = __smlad(x45, c->w45, acc);
+  return (int32_t)__smlad(x67, c->w67, acc);
+#else
+  const uint32_t xs[4] = {x01, x23, x45, x67}, ws[4] = {c->w01, c->w23, c->w45, c->w67};
+  int32_t acc = c->bias + x8 * c->w8;
+  for (int32_t i = 0; i < 4; ++i)
+    acc += (int32_t)(int16_t)(xs[i] & 0xffff) * (int32_t)(int16_t)(ws[i] & 0xffff) +
+           (int32_t)(int16_t)(xs[i] >> 16) * (int32_t)(int16_t)(ws[i] >> 16);
+  return acc;
+#endif
+}
+
+static void conv_row(rp_face_stream_t *s, int32_t y) {
+  const int32_t prev = time_enter(s, RP_STREAM_LAYER_CONV);
+  const rp_conv_t *p = &s->m->stem.conv;
+  const int32_t H = s->in.h, W = s->in.w, K = p->kernel, Co = s->conv.c, S = p->stride;
+  const uint8_t *rows = s->buf[RP_STREAM_BUF_INPUT_ROWS];
   int8_t *out =
       (int8_t *)s->buf[RP_STREAM_BUF_CONV_BAND] + (y % s->m->stem.rnnpool.patch) * s->conv.w * Co;
-  const int32_t iy0 = y * p->stride - p->pad;
-  for (int32_t ox = 0; ox < s->conv.w; ++ox) {
-    const int32_t ix0 = ox * p->stride - p->pad;
+  const int32_t iy0 = y * S - p->pad;
+  /* Interior: all 3x3 taps inside the frame, so no bounds checks (all but the border pixels). */
+  int32_t ox_lo = s->conv.w, ox_hi = s->conv.w;
+  if (K == 3 && Co <= RP_STREAM_MAX_STEM_C && iy0 >= 0 && iy0 + K <= H) {
+    ox_lo = (p->pad + S - 1) / S;
+    ox_hi = min32((W - K + p->pad) / S + 1, s->conv.w);
+    if (ox_hi < ox_lo) ox_hi = ox_lo;
+  }
+  for (int32_t ox = 0; ox < ox_lo; ++ox)
+    conv_px(s, iy0, ox, out + ox * Co);
+  if (ox_lo < ox_hi) {
+    stem_channel ch[RP_STREAM_MAX_STEM_C];
+    int fast_rq = 1;
     for (int32_t oc = 0; oc < Co; ++oc) {
-      const int8_t *w_oc = p->weights + oc * K * K;
-      int32_t acc = p->rq.bias[oc];
-      for (int32_t ky = 0; ky < K; ++ky) {
-        const int32_t iy = iy0 + ky;
-        if (iy < 0 || iy >= H) continue;
-        const uint8_t *row = rows + (iy % 3) * W;
-        for (int32_t kx = 0; kx < K; ++kx) {
-          const int32_t ix = ix0 + kx;
-          if (ix < 0 || ix >= W) continue;
-          /* Padding taps contribute nothing (padding is the zero point), as rp_conv_u8_s8. */
-          acc += ((int32_t)row[ix] + p->input_offset) * w_oc[ky * K + kx];
-        }
+      const int8_t *w = p->weights + oc * 9;
+      int32_t sum = 0;
+      for (int32_t t = 0; t < 9; ++t)
+        sum += w[t];
+      ch[oc].w01 = pair16(w[0], w[1]);
+      ch[oc].w23 = pair16(w[2], w[3]);
+      ch[oc].w45 = pair16(w[4], w[5]);
+      ch[oc].w67 = pair16(w[6], w[7]);
+      ch[oc].w8 = w[8];
+      ch[oc].bias = p->rq.bias[oc] + p->input_offset * sum;
+      ch[oc].multiplier = p->rq.multiplier[oc];
+      ch[oc].shift = p->rq.shift[oc];
+      ch[oc].k = -2 - ch[oc].shift;
+      if (ch[oc].shift < RP_REQUANTIZE_HIGH_MIN_SHIFT ||
+          ch[oc].shift > RP_REQUANTIZE_HIGH_MAX_SHIFT)
+        fast_rq = 0;
+    }
+    const uint8_t *r0 = rows + (iy0 % 3) * W, *r1 = rows + ((iy0 + 1) % 3) * W;
+    const uint8_t *r2 = rows + ((iy0 + 2) % 3) * W;
+    const int32_t lo = p->rq.act_min, hi = p->rq.act_max;
+    for (int32_t ox = ox_lo; ox < ox_hi; ++ox) {
+      const int32_t ix = ox * S - p->pad;
+      const uint32_t x01 = pair16(r0[ix], r0[ix + 1]), x23 = pair16(r0[ix + 2], r1[ix]);
+      const uint32_t x45 = pair16(r1[ix + 1], r1[ix + 2]), x67 = pair16(r2[ix], r2[ix + 1]);
+      const int32_t x8 = r2[ix + 2];
+      int8_t *o = out + ox * Co;
+      for (int32_t oc = 0; oc < Co; ++oc) {
+        const stem_channel *c = &ch[oc];
+        const int32_t acc = stem_taps(c, x01, x23, x45, x67, x8);
+        const int32_t v = fast_rq ? rp_requantize_high_k(acc, c->multiplier, c->k)
+                                  : rp_requantize(acc, c->multiplier, c->shift);
+        o[oc] = (int8_t)rp_clamp(v, lo, hi);
       }
-      out[ox * Co + oc] = (int8_t)finish_rq(&p->rq, acc, oc);
     }
   }
+  for (int32_t ox = ox_hi; ox < s->conv.w; ++ox)
+    conv_px(s, iy0, ox, out + ox * Co);
   digest(s, RP_STREAM_LAYER_CONV, out, s->conv.w * Co);
   time_enter(s, prev);
 }
 
 static void rnnpool_emit(const rp_rnnpool_t *p, const int16_t *state, int8_t *out) {
+  const int32_t m = p->out_multiplier, shift = p->out_shift;
+  if (shift >= RP_REQUANTIZE_HIGH_MIN_SHIFT && shift <= RP_REQUANTIZE_HIGH_MAX_SHIFT) {
+    const int32_t k = -2 - shift; /* rp_requantize_high: the same integers, one SMMUL */
+    for (int32_t j = 0; j < p->rnn2.hidden_size; ++j)
+      out[j] = rp_sat8(rp_requantize_high_k(state[j], m, k));
+    return;
+  }
   for (int32_t j = 0; j < p->rnn2.hidden_size; ++j)
-    out[j] = rp_sat8(rp_requantize(state[j], p->out_multiplier, p->out_shift));
-}
-
-/* RNN2 over `steps` summaries spaced `stride` apart (negative: backwards), from zero. */
-static void rnn2_sweep(rp_face_stream_t *s, const int16_t *x, int32_t stride, int16_t *state,
-                       void *step_buffer) {
-  const rp_rnnpool_t *p = &s->m->stem.rnnpool;
-  memset(state, 0, (size_t)p->rnn2.hidden_size * sizeof(int16_t));
-  for (int32_t t = 0; t < p->patch; ++t)
-    rp_fastgrnn_step_unchecked(&p->rnn2, x + t * stride, state, step_buffer);
+    out[j] = rp_sat8(rp_requantize(state[j], m, shift));
 }
 
 /* Patch (i, j) read from the band through its ring (slot = conv row % P), as
  * rp_rnnpool_patch_s8 computes it. */
-static void rnnpool_patch(rp_face_stream_t *s, int32_t i, int32_t j, int8_t *out) {
+static void rnnpool_patch(rp_face_stream_t *s, const rp_fastgrnn_prepared_t *rnn1,
+                          const rp_fastgrnn_prepared_t *rnn2, int32_t i, int32_t j, int8_t *out) {
   const rp_rnnpool_t *p = &s->m->stem.rnnpool;
   const int32_t P = p->patch, S = p->stride, C = s->conv.c, h1 = p->rnn1.hidden_size;
   const int32_t h2 = p->rnn2.hidden_size, row_len = s->conv.w * C;
   const int8_t *band = (const int8_t *)s->buf[RP_STREAM_BUF_CONV_BAND];
   int16_t *rows = (int16_t *)s->buf[RP_STREAM_BUF_POOL_SUMMARIES], *cols = rows + P * h1;
   int16_t *state = (int16_t *)s->buf[RP_STREAM_BUF_POOL_RNN2_STATE];
-  int16_t *step = (int16_t *)s->buf[RP_STREAM_BUF_SCRATCH];
-  int16_t *x = step + max32(h1, h2);
-  const int8_t *slot[RP_STREAM_MAX_PATCH]; /* patch row r's pixels in the band */
+  int16_t *step = (int16_t *)s->buf[RP_STREAM_BUF_SCRATCH]; /* step state + widened input */
+  const int8_t *slot[RP_STREAM_MAX_PATCH];                  /* patch row r's pixels in the band */
+  const int8_t *px[RP_STREAM_MAX_PATCH];                    /* one sweep's inputs */
   for (int32_t r = 0; r < P; ++r)
     slot[r] = band + ((i * S + r) % P) * row_len + j * S * C;
   /* Patch j's columns 0..P-S-1 are patch j-1's columns S..P-1 (same conv pixels, same zero
    * start): their RNN1 summaries are moved, not recomputed (a quarter of the RNN1 steps). */
   const int32_t reuse = (j > 0 && S < P) ? P - S : 0;
   if (reuse > 0) memmove(cols, cols + S * h1, (size_t)(reuse * h1) * sizeof(int16_t));
-  memset(rows, 0, (size_t)(P * h1) * sizeof(int16_t));
-  memset(cols + reuse * h1, 0, (size_t)((P - reuse) * h1) * sizeof(int16_t));
-  for (int32_t r = 0; r < P; ++r) /* 1. RNN1 along each row */
-    for (int32_t c = 0; c < P; ++c) {
-      for (int32_t k = 0; k < C; ++k)
-        x[k] = slot[r][c * C + k];
-      rp_fastgrnn_step_unchecked(&p->rnn1, x, rows + r * h1, step);
-    }
-  rnn2_sweep(s, rows, h1, state, step); /* 2. RNN2 over the row summaries, both ways */
+  /* Likewise rows: patch (i, j)'s rows 0..P-S-1 are patch (i-1, j)'s rows S..P-1, kept from
+   * the previous patch row in the summaries buffer (another quarter of the RNN1 steps). */
+  const int32_t kept = S < P ? P - S : 0, reuse_rows = i > 0 ? kept : 0;
+  int16_t *kept_rows = rows + 2 * P * h1 + j * kept * h1;
+  if (reuse_rows > 0) memcpy(rows, kept_rows, (size_t)(reuse_rows * h1) * sizeof(int16_t));
+  for (int32_t r = reuse_rows; r < P; ++r) { /* 1. RNN1 along each row */
+    for (int32_t c = 0; c < P; ++c)
+      px[c] = slot[r] + c * C;
+    rp_fastgrnn_sweep_s8(rnn1, px, P, rows + r * h1, step);
+  }
+  if (kept > 0) memcpy(kept_rows, rows + S * h1, (size_t)(kept * h1) * sizeof(int16_t));
+  /* 2. RNN2 over the row summaries, both ways */
+  rp_fastgrnn_bidirectional_s16(rnn2, rows, h1, P, state, state + h2, step);
   rnnpool_emit(p, state, out);
-  rnn2_sweep(s, rows + (P - 1) * h1, -h1, state + h2, step);
   rnnpool_emit(p, state + h2, out + h2);
-  for (int32_t c = reuse; c < P; ++c) /* 3. RNN1 along each column */
-    for (int32_t r = 0; r < P; ++r) {
-      for (int32_t k = 0; k < C; ++k)
-        x[k] = slot[r][c * C + k];
-      rp_fastgrnn_step_unchecked(&p->rnn1, x, cols + c * h1, step);
-    }
-  rnn2_sweep(s, cols, h1, state, step); /* 4. RNN2 over the column summaries, both ways */
+  for (int32_t c = reuse; c < P; ++c) { /* 3. RNN1 along each column */
+    for (int32_t r = 0; r < P; ++r)
+      px[r] = slot[r] + c * C;
+    rp_fastgrnn_sweep_s8(rnn1, px, P, cols + c * h1, step);
+  }
+  /* 4. RNN2 over the column summaries, both ways */
+  rp_fastgrnn_bidirectional_s16(rnn2, cols, h1, P, state, state + h2, step);
   rnnpool_emit(p, state, out + 2 * h2);
-  rnn2_sweep(s, cols + (P - 1) * h1, -h1, state + h2, step);
   rnnpool_emit(p, state + h2, out + 3 * h2);
 }
 
@@ -272,8 +363,11 @@ static void pool_row(rp_face_stream_t *s, int32_t i) {
   int32_t prev = time_enter(s, RP_STREAM_LAYER_RNN_MODEL);
   const int32_t C = s->pad.c;
   int8_t *row = (int8_t *)s->buf[RP_STREAM_BUF_PAD_ROW];
+  rp_fastgrnn_prepared_t rnn1, rnn2; /* stack: ~0.8 KB, counted in the painted stack peak */
+  rp_fastgrnn_prepare(&s->m->stem.rnnpool.rnn1, &rnn1);
+  rp_fastgrnn_prepare(&s->m->stem.rnnpool.rnn2, &rnn2);
   for (int32_t j = 0; j < s->pool.w; ++j)
-    rnnpool_patch(s, i, j, row + j * C);
+    rnnpool_patch(s, &rnn1, &rnn2, i, j, row + j * C);
   digest(s, RP_STREAM_LAYER_RNN_MODEL, row, s->pool.w * C);
   time_enter(s, RP_STREAM_LAYER_RNN_PAD);
   for (int32_t x = s->pool.w; x < s->pad.w; ++x) /* replicate the right column */

@@ -4,6 +4,7 @@
 //   z = sigmoid(pre + b_g), h~ = tanh(pre + b_h)      PWL on Q12 -> Q15
 //   h' = z*h + (sigmoid(zeta)*(1-z) + sigmoid(nu))*h~    Q15 x Q11 -> Q11, rounded, saturated
 #include "core/kernels/rp_dsp.h"
+#include "core/kernels/rp_fastgrnn_sweep.h"
 #include "core/kernels/rp_kernels.h"
 #include "core/kernels/rp_pwl.h"
 
@@ -67,4 +68,170 @@ rp_status rp_fastgrnn_step(const rp_fastgrnn_t *cell, const int16_t *RP_RESTRICT
     return RP_ERR_ARG;
   rp_fastgrnn_step_unchecked(cell, x, h, buffer);
   return RP_OK;
+}
+
+/* ---- sweeps (rp_fastgrnn_sweep.h) ---- */
+
+#if defined(__GNUC__)
+#define RP_ALWAYS_INLINE inline __attribute__((always_inline))
+/* Fully unrolled unit loops: immediate offsets instead of pointer increments and loop tests. */
+#define RP_UNROLL_UNITS _Pragma("GCC unroll 16")
+#else
+#define RP_ALWAYS_INLINE inline
+#define RP_UNROLL_UNITS
+#endif
+
+static int shift_fits(int32_t shift) {
+  return shift >= RP_REQUANTIZE_HIGH_MIN_SHIFT && shift <= RP_REQUANTIZE_HIGH_MAX_SHIFT;
+}
+
+void rp_fastgrnn_prepare(const rp_fastgrnn_t *cell, rp_fastgrnn_prepared_t *out) {
+  out->cell = cell;
+  /* The quantizer's FastGRNN scales are far below 1/4, so trained models take the fast path. */
+  out->fast = cell->hidden_size == RP_FASTGRNN_FAST_HIDDEN &&
+              (cell->input_size == 4 || cell->input_size == 16);
+  /* sigmoid(zeta) * (1 - z) rounded, as zeta * 32768 + 2^14 - zeta * z: one MLS per unit. */
+  out->coef_base = (int32_t)cell->zeta * 32768 + (1 << 14);
+  for (int32_t j = 0; out->fast && j < RP_FASTGRNN_FAST_HIDDEN; ++j) {
+    if (!shift_fits(cell->w_shift[j]) || !shift_fits(cell->u_shift[j])) out->fast = 0;
+    rp_fastgrnn_unit_t *q = &out->unit[j];
+    q->w_multiplier = cell->w_multiplier[j];
+    q->w_k = -2 - cell->w_shift[j];
+    q->u_multiplier = cell->u_multiplier[j];
+    q->u_k = -2 - cell->u_shift[j];
+    q->bias_gate = cell->bias_gate[j];
+    q->bias_update = cell->bias_update[j];
+  }
+}
+
+/* One step of a hidden-16 cell: h -> next, rp_fastgrnn_step_unchecked's arithmetic with
+ * rp_requantize_high_k for rp_requantize and table lookups for the PWL activations (all equal).
+ * zero_h: h is the zero start state, so U.h = 0 and z * h = 0 (rp_requantize(0) = 0). */
+static RP_ALWAYS_INLINE void step_h16(const rp_fastgrnn_prepared_t *p, const int16_t *RP_RESTRICT x,
+                                      const int32_t n_in, const int16_t *RP_RESTRICT h,
+                                      int16_t *RP_RESTRICT next, const int zero_h,
+                                      const int32_t *RP_RESTRICT wx, const int use_wx) {
+  /* Two passes over the units (pre-activations, then gates): each loop's live values fit the
+   * registers, where one loop spilled a dozen per unit. use_wx: the requantized x.W of this
+   * input were computed before (wx, one per unit), as the bidirectional sweep shares them. */
+  int32_t pre[RP_FASTGRNN_FAST_HIDDEN];
+  const int16_t *w = p->cell->w, *u = p->cell->u;
+  const rp_fastgrnn_unit_t *q = p->unit;
+  RP_UNROLL_UNITS
+  for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q, w += n_in, u += 16) {
+    pre[j] = use_wx ? wx[j] : rp_requantize_high_k(dot_s16(w, x, n_in), q->w_multiplier, q->w_k);
+    if (!zero_h) pre[j] += rp_requantize_high_k(dot_s16(u, h, 16), q->u_multiplier, q->u_k);
+  }
+  const int32_t zeta = p->cell->zeta, nu = p->cell->nu, coef_base = p->coef_base;
+  q = p->unit;
+  RP_UNROLL_UNITS
+  for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q) {
+    const int32_t z = rp_sigmoid_q12_lookup(rp_ssat16(pre[j] + q->bias_gate));
+    const int32_t h_tilde = rp_tanh_q12_lookup(rp_ssat16(pre[j] + q->bias_update));
+    /* The generic step's gate with its constants regrouped (same integers):
+     * zeta * (32768 - z) + 2^14 = coef_base - zeta * z (one MLS), and the final rounding
+     * constant 2^14 added to z * h (one MLA). */
+    const int32_t coef = ((coef_base - zeta * z) >> 15) + nu;
+    const int32_t update = ((coef * h_tilde) + 8) >> 4; /* coef * h~ < 2^31 */
+    const int32_t keep = zero_h ? (1 << 14) : z * h[j] + (1 << 14);
+    next[j] = (int16_t)rp_ssat16((keep + update) >> 15);
+  }
+}
+
+/* Input of step t: int16 at x + t * x_stride, or int8 at ((int8_t **)x)[t] widened into `wide`
+ * (exact). */
+static RP_ALWAYS_INLINE const int16_t *step_input(const void *x, int32_t x_stride, int32_t t,
+                                                  const int32_t n_in, const int s8, int16_t *wide) {
+  if (!s8) return (const int16_t *)x + t * x_stride;
+  const int8_t *xt = ((const int8_t *const *)x)[t];
+  for (int32_t k = 0; k < n_in; ++k)
+    wide[k] = xt[k];
+  return wide;
+}
+
+/* Steps 0..steps-1 ping-ponging between h and other (no copy per step). */
+static RP_ALWAYS_INLINE void sweep_h16(const rp_fastgrnn_prepared_t *p, const void *x,
+                                       int32_t x_stride, int32_t steps, const int32_t n_in,
+                                       const int s8, int16_t *h, int16_t *other, int16_t *wide) {
+  int16_t *cur = h, *nxt = other;
+  step_h16(p, step_input(x, x_stride, 0, n_in, s8, wide), n_in, cur, nxt, 1, 0, 0);
+  for (int32_t t = 1; t < steps; ++t) {
+    int16_t *const tmp = cur;
+    cur = nxt;
+    nxt = tmp;
+    step_h16(p, step_input(x, x_stride, t, n_in, s8, wide), n_in, cur, nxt, 0, 0, 0);
+  }
+  if (nxt != h) memcpy(h, nxt, RP_FASTGRNN_FAST_HIDDEN * sizeof(int16_t));
+}
+
+void rp_fastgrnn_sweep_s16(const rp_fastgrnn_prepared_t *p, const int16_t *x, int32_t x_stride,
+                           int32_t steps, int16_t *RP_RESTRICT h, void *RP_RESTRICT buffer) {
+  const rp_fastgrnn_t *cell = p->cell;
+  memset(h, 0, (size_t)cell->hidden_size * sizeof(int16_t));
+  if (steps <= 0) return;
+  if (p->fast && cell->input_size == 4)
+    sweep_h16(p, x, x_stride, steps, 4, 0, h, (int16_t *)buffer, 0);
+  else if (p->fast)
+    sweep_h16(p, x, x_stride, steps, 16, 0, h, (int16_t *)buffer, 0);
+  else
+    for (int32_t t = 0; t < steps; ++t)
+      rp_fastgrnn_step_unchecked(cell, x + t * x_stride, h, buffer);
+}
+
+void rp_fastgrnn_sweep_s8(const rp_fastgrnn_prepared_t *p, const int8_t *const *x, int32_t steps,
+                          int16_t *RP_RESTRICT h, void *RP_RESTRICT buffer) {
+  const rp_fastgrnn_t *cell = p->cell;
+  const int32_t n_in = cell->input_size, n_h = cell->hidden_size;
+  int16_t *other = (int16_t *)buffer, *wide = other + n_h;
+  memset(h, 0, (size_t)n_h * sizeof(int16_t));
+  if (steps <= 0) return;
+  if (p->fast && n_in == 4)
+    sweep_h16(p, x, 0, steps, 4, 1, h, other, wide);
+  else if (p->fast)
+    sweep_h16(p, x, 0, steps, 16, 1, h, other, wide);
+  else
+    for (int32_t t = 0; t < steps; ++t)
+      rp_fastgrnn_step_unchecked(cell, step_input(x, 0, t, n_in, 1, wide), h, other);
+}
+
+/* Forward and backward over the same inputs from the requantized x.W of each input, computed
+ * once (steps * 16 int32 on the stack). */
+static void bidirectional_h16(const rp_fastgrnn_prepared_t *p, const int16_t *x, int32_t x_stride,
+                              int32_t steps, int16_t *fwd, int16_t *bwd, int16_t *other) {
+  int32_t wx[RP_FASTGRNN_BIDIR_MAX_STEPS][RP_FASTGRNN_FAST_HIDDEN];
+  for (int32_t t = 0; t < steps; ++t) {
+    const int16_t *xt = x + t * x_stride, *w = p->cell->w;
+    const rp_fastgrnn_unit_t *q = p->unit;
+    for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q, w += 16)
+      wx[t][j] = rp_requantize_high_k(dot_s16(w, xt, 16), q->w_multiplier, q->w_k);
+  }
+  for (int32_t dir = 0; dir < 2; ++dir) {
+    int16_t *const h = dir ? bwd : fwd, *cur = h, *nxt = other;
+    const int32_t last = steps - 1;
+    step_h16(p, 0, 16, cur, nxt, 1, wx[dir ? last : 0], 1);
+    for (int32_t t = 1; t < steps; ++t) {
+      int16_t *const tmp = cur;
+      cur = nxt;
+      nxt = tmp;
+      step_h16(p, 0, 16, cur, nxt, 0, wx[dir ? last - t : t], 1);
+    }
+    if (nxt != h) memcpy(h, nxt, RP_FASTGRNN_FAST_HIDDEN * sizeof(int16_t));
+  }
+}
+
+void rp_fastgrnn_bidirectional_s16(const rp_fastgrnn_prepared_t *p, const int16_t *x,
+                                   int32_t x_stride, int32_t steps, int16_t *RP_RESTRICT fwd,
+                                   int16_t *RP_RESTRICT bwd, void *RP_RESTRICT buffer) {
+  const rp_fastgrnn_t *cell = p->cell;
+  if (steps <= 0) {
+    memset(fwd, 0, (size_t)cell->hidden_size * sizeof(int16_t));
+    memset(bwd, 0, (size_t)cell->hidden_size * sizeof(int16_t));
+    return;
+  }
+  if (p->fast && cell->input_size == 16 && steps <= RP_FASTGRNN_BIDIR_MAX_STEPS) {
+    bidirectional_h16(p, x, x_stride, steps, fwd, bwd, (int16_t *)buffer);
+    return;
+  }
+  rp_fastgrnn_sweep_s16(p, x, x_stride, steps, fwd, buffer);
+  rp_fastgrnn_sweep_s16(p, x + (steps - 1) * x_stride, -x_stride, steps, bwd, buffer);
 }

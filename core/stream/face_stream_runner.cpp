@@ -68,9 +68,14 @@ std::vector<StreamBuffer> stream_buffers(const FaceStreamGeometry &geo, int cand
                   std::to_string(geo.patch) + " conv rows one patch row reads, slot row%" +
                       std::to_string(geo.patch),
                   std::size_t(geo.patch) * conv.w * conv.c, E::I8);
-  b[PoolSummaries] =
-      make_buffer("rnn_model.summaries", K::State, "RNN1 row and column summaries of one patch",
-                  2 * std::size_t(geo.patch) * geo.h1, E::I16);
+  // Patch rows overlap by patch - stride conv rows: the last row summaries of every patch are
+  // kept for the next patch row (which starts with them) instead of being recomputed.
+  const std::size_t kept_rows = std::size_t(std::max(geo.patch - geo.stride, 0)) * geo.pool.w;
+  b[PoolSummaries] = make_buffer("rnn_model.summaries", K::State,
+                                 "RNN1 row and column summaries of one patch + the last " +
+                                     std::to_string(std::max(geo.patch - geo.stride, 0)) +
+                                     " row summaries of each patch of the previous patch row",
+                                 (2 * std::size_t(geo.patch) + kept_rows) * geo.h1, E::I16);
   b[PoolRnn2State] =
       make_buffer("rnn_model.rnn2_state", K::State, "RNN2 forward and backward states of one patch",
                   2 * std::size_t(geo.h2), E::I16);
@@ -305,9 +310,14 @@ void FaceStreamRunner::rnnpool_patch_at(int i, int j, float *out) {
   };
   std::fill(summaries, summaries + 2 * P * h1, 0.0f);
   float *rows = summaries, *cols = summaries + P * h1;
-  for (int r = 0; r < P; ++r)
+  // Rows 0..P-S-1 of patch (i, j) are rows S..P-1 of patch (i-1, j): kept, not recomputed.
+  const int kept = std::max(P - S, 0), reused = i > 0 ? kept : 0;
+  float *kept_rows = summaries + std::size_t(2 * P + j * kept) * h1;
+  std::copy_n(kept_rows, std::size_t(reused) * h1, rows);
+  for (int r = reused; r < P; ++r)
     for (int c = 0; c < P; ++c)
       fastgrnn_step(p.rnn1, px(r, c), rows + r * h1, gates);
+  std::copy_n(rows + std::size_t(S) * h1, std::size_t(kept) * h1, kept_rows);
   bidirectional(rows, out);
   for (int c = 0; c < P; ++c)
     for (int r = 0; r < P; ++r)
