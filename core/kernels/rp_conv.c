@@ -191,16 +191,75 @@ int32_t rp_pointwise_s8_get_buffer_size(const rp_conv_t *p) {
   return 0;
 }
 
+/* Requantization operands hoisted out of the channel loop (stores through int8_t pointers may alias
+ * anything, so GCC would reload them per channel). */
+typedef struct {
+  const int32_t *bias, *multiplier, *shift;
+  int32_t lo, hi;
+} rq_local;
+
+static inline rq_local rq_hoist(const rp_requant_t *rq) {
+  const rq_local r = {rq->bias, rq->multiplier, rq->shift, rq->act_min, rq->act_max};
+  return r;
+}
+
+static inline int32_t finish_fast(const rq_local *rq, int32_t acc, int32_t oc) {
+  const int32_t v = rp_requantize_hi(acc, rq->multiplier[oc], rq->shift[oc]);
+  return rp_clamp(v, rq->lo, rq->hi);
+}
+
+/* One pixel, four output channels per pass over the input (each input word sign-extended once for
+ * four weight rows). Inlined with a constant cin for the model's channel counts, so the loop runs
+ * on immediate offsets. Sums in another order than rp_dot_s8: same integers. */
+static RP_ALWAYS_INLINE void pointwise_px(const rp_conv_t *p, const int8_t *RP_RESTRICT in,
+                                          int8_t *RP_RESTRICT out, const int32_t cin) {
+  const rq_local rq = rq_hoist(&p->rq);
+  const int32_t cout = p->out_c;
+  const int8_t *w = p->weights;
+#if RP_USE_SIMD32
+  uint32_t xs[128 / 2]; /* the pixel sign-extended once (cin is 32, 64 or 128) */
+  rp_extend_pairs_s8(in, cin, xs);
+#endif
+  int32_t oc = 0;
+  for (; oc + 4 <= cout; oc += 4, w += 4 * cin) {
+    int32_t a0 = rq.bias[oc], a1 = rq.bias[oc + 1], a2 = rq.bias[oc + 2], a3 = rq.bias[oc + 3];
+#if RP_USE_SIMD32
+    rp_dot4_x16_s8(xs, w, cin, cin, &a0, &a1, &a2, &a3);
+#else
+    rp_dot4_s8(in, w, cin, cin, &a0, &a1, &a2, &a3);
+#endif
+    out[oc] = (int8_t)finish_fast(&rq, a0, oc);
+    out[oc + 1] = (int8_t)finish_fast(&rq, a1, oc + 1);
+    out[oc + 2] = (int8_t)finish_fast(&rq, a2, oc + 2);
+    out[oc + 3] = (int8_t)finish_fast(&rq, a3, oc + 3);
+  }
+  for (; oc < cout; ++oc, w += cin)
+    out[oc] = (int8_t)finish_fast(&rq, rp_dot_s8(in, w, cin, rq.bias[oc]), oc);
+}
+
+/* Other widths: one channel at a time. */
+static void pointwise_px_any(const rp_conv_t *p, const int8_t *RP_RESTRICT in,
+                             int8_t *RP_RESTRICT out) {
+  const rq_local rq = rq_hoist(&p->rq);
+  const int32_t cin = p->in_c, cout = p->out_c;
+  const int8_t *w = p->weights;
+  for (int32_t oc = 0; oc < cout; ++oc, w += cin)
+    out[oc] = (int8_t)finish_fast(&rq, rp_dot_s8(in, w, cin, rq.bias[oc]), oc);
+}
+
 rp_status rp_pointwise_s8(const rp_conv_t *p, const int8_t *RP_RESTRICT in, int32_t pixels,
                           int8_t *RP_RESTRICT out) {
   if (!p || !in || !out || !p->weights || !p->rq.bias || !p->rq.multiplier || !p->rq.shift ||
       p->in_c <= 0 || p->out_c <= 0 || pixels < 0 || p->input_offset != 0)
     return RP_ERR_ARG;
   const int32_t cin = p->in_c, cout = p->out_c;
-  for (int32_t i = 0; i < pixels; ++i, in += cin) {
-    const int8_t *w = p->weights;
-    for (int32_t oc = 0; oc < cout; ++oc, w += cin)
-      *out++ = (int8_t)finish(&p->rq, rp_dot_s8(in, w, cin, p->rq.bias[oc]), oc);
+  for (int32_t i = 0; i < pixels; ++i, in += cin, out += cout) {
+    switch (cin) { /* RNNPool-Face-M4's widths */
+    case 32: pointwise_px(p, in, out, 32); break;
+    case 64: pointwise_px(p, in, out, 64); break;
+    case 128: pointwise_px(p, in, out, 128); break;
+    default: pointwise_px_any(p, in, out); break;
+    }
   }
   return RP_OK;
 }

@@ -79,11 +79,12 @@ rp_status rp_add_s8(const rp_add_t *p, const int8_t *a, const int8_t *b, int8_t 
                     int32_t count) {
   if (!p || !a || !b || !out || count < 0) return RP_ERR_ARG;
   for (int32_t i = 0; i < count; ++i) {
+    /* rp_requantize_hi: the same integers as rp_requantize, cheaper for shifts <= -2. */
     const int32_t sa =
-        rp_requantize((int32_t)a[i] * (1 << RP_ADD_LEFT_SHIFT), p->a_multiplier, p->a_shift);
+        rp_requantize_hi((int32_t)a[i] * (1 << RP_ADD_LEFT_SHIFT), p->a_multiplier, p->a_shift);
     const int32_t sb =
-        rp_requantize((int32_t)b[i] * (1 << RP_ADD_LEFT_SHIFT), p->b_multiplier, p->b_shift);
-    out[i] = rp_sat8(rp_requantize(sa + sb, p->out_multiplier, p->out_shift));
+        rp_requantize_hi((int32_t)b[i] * (1 << RP_ADD_LEFT_SHIFT), p->b_multiplier, p->b_shift);
+    out[i] = rp_sat8(rp_requantize_hi(sa + sb, p->out_multiplier, p->out_shift));
   }
   return RP_OK;
 }
