@@ -221,6 +221,21 @@ static RP_ALWAYS_INLINE void pointwise_px(const rp_conv_t *p, const int8_t *RP_R
   rp_extend_pairs_s8(in, cin, xs);
 #endif
   int32_t oc = 0;
+#if RP_USE_SIMD32
+  /* The generator's int16 copy: weight pairs loaded (LDRD: word-aligned), not extended. */
+  if (p->weights_x16 && ((uintptr_t)p->weights_x16 & 3u) == 0) {
+    const int16_t *w16 = p->weights_x16;
+    for (; oc + 4 <= cout; oc += 4, w16 += 4 * cin) {
+      int32_t a0 = rq.bias[oc], a1 = rq.bias[oc + 1], a2 = rq.bias[oc + 2], a3 = rq.bias[oc + 3];
+      rp_dot4_x16_s16(xs, w16, cin, cin, &a0, &a1, &a2, &a3);
+      out[oc] = (int8_t)finish_fast(&rq, a0, oc);
+      out[oc + 1] = (int8_t)finish_fast(&rq, a1, oc + 1);
+      out[oc + 2] = (int8_t)finish_fast(&rq, a2, oc + 2);
+      out[oc + 3] = (int8_t)finish_fast(&rq, a3, oc + 3);
+    }
+    w += oc * cin;
+  }
+#endif
   for (; oc + 4 <= cout; oc += 4, w += 4 * cin) {
     int32_t a0 = rq.bias[oc], a1 = rq.bias[oc + 1], a2 = rq.bias[oc + 2], a3 = rq.bias[oc + 3];
 #if RP_USE_SIMD32
@@ -235,6 +250,17 @@ static RP_ALWAYS_INLINE void pointwise_px(const rp_conv_t *p, const int8_t *RP_R
   }
   for (; oc < cout; ++oc, w += cin)
     out[oc] = (int8_t)finish_fast(&rq, rp_dot_s8(in, w, cin, rq.bias[oc]), oc);
+}
+
+rp_status rp_pointwise_pack_x16(const int8_t *weights, int32_t out_c, int32_t in_c, int16_t *out) {
+  if (!weights || !out || out_c <= 0 || in_c <= 0 || in_c % 4 != 0) return RP_ERR_ARG;
+  for (int32_t i = 0; i < out_c * in_c; i += 4, weights += 4, out += 4) {
+    out[0] = weights[0];
+    out[1] = weights[2];
+    out[2] = weights[1];
+    out[3] = weights[3];
+  }
+  return RP_OK;
 }
 
 /* Other widths: one channel at a time. */

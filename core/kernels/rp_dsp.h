@@ -220,6 +220,41 @@ static RP_ALWAYS_INLINE void rp_dot4_x16_s8(const uint32_t *xs, const int8_t *w,
   *a2 = s2;
   *a3 = s3;
 }
+/* rp_dot4_x16_s8 with the weights as int16 pairs too (rp_pointwise_pack_x16; stride in int16
+ * elements): per input word one LDRD of the input pairs, and per row one LDRD and two SMLAD. */
+static RP_ALWAYS_INLINE void rp_dot4_x16_s16(const uint32_t *xs, const int16_t *w,
+                                             const int32_t stride, const int32_t n, int32_t *a0,
+                                             int32_t *a1, int32_t *a2, int32_t *a3) {
+  int32_t s0 = *a0, s1 = *a1, s2 = *a2, s3 = *a3;
+  const uint32_t *px = xs, *const end = xs + n / 2;
+  const int16_t *pw = w;
+  uint32_t xe, xo, we, wo;
+#define RP_DOT4_X16_S16_WORD                                                                       \
+  "ldrd %[xe], %[xo], [%[px]], #8\n\t"                                                             \
+  "ldrd %[we], %[wo], [%[pw], %[o1]]\n\t"                                                          \
+  "smlad %[s1], %[we], %[xe], %[s1]\n\t"                                                           \
+  "smlad %[s1], %[wo], %[xo], %[s1]\n\t"                                                           \
+  "ldrd %[we], %[wo], [%[pw], %[o2]]\n\t"                                                          \
+  "smlad %[s2], %[we], %[xe], %[s2]\n\t"                                                           \
+  "smlad %[s2], %[wo], %[xo], %[s2]\n\t"                                                           \
+  "ldrd %[we], %[wo], [%[pw], %[o3]]\n\t"                                                          \
+  "smlad %[s3], %[we], %[xe], %[s3]\n\t"                                                           \
+  "smlad %[s3], %[wo], %[xo], %[s3]\n\t"                                                           \
+  "ldrd %[we], %[wo], [%[pw]], #8\n\t"                                                             \
+  "smlad %[s0], %[we], %[xe], %[s0]\n\t"                                                           \
+  "smlad %[s0], %[wo], %[xo], %[s0]\n\t"
+  __asm__("1:\n\t" RP_DOT4_X16_S16_WORD RP_DOT4_X16_S16_WORD "cmp %[px], %[end]\n\t"
+          "bne 1b"
+          : [px] "+r"(px), [pw] "+r"(pw), [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2),
+            [s3] "+r"(s3), [xe] "=&r"(xe), [xo] "=&r"(xo), [we] "=&r"(we), [wo] "=&r"(wo)
+          : [end] "r"(end), [o1] "i"(2 * stride), [o2] "i"(4 * stride), [o3] "i"(6 * stride)
+          : "cc", "memory");
+#undef RP_DOT4_X16_S16_WORD
+  *a0 = s0;
+  *a1 = s1;
+  *a2 = s2;
+  *a3 = s3;
+}
 #endif
 
 /* Two dot products of one int8 vector x[0..n) with the int8 rows w and w + stride, added to *a0,

@@ -16,9 +16,9 @@ namespace {
 
 template <class T>
 void array(std::ostringstream &o, const char *type, const std::string &name,
-           const std::vector<T> &v) {
-  o << "static const " << type << " " << name << "[" << std::max<std::size_t>(1, v.size())
-    << "] = {";
+           const std::vector<T> &v, const char *attribute = "") {
+  o << "static const " << type << " " << name << "[" << std::max<std::size_t>(1, v.size()) << "]"
+    << attribute << " = {";
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (i % 16 == 0) o << "\n   ";
     o << " " << static_cast<long long>(v[i]) << ",";
@@ -27,8 +27,19 @@ void array(std::ostringstream &o, const char *type, const std::string &name,
   o << "\n};\n";
 }
 
-std::string conv_arrays(std::ostringstream &o, const std::string &name, const QConv &c) {
+// pack_x16: also emit the int16 copy of a pointwise conv's weights that the Cortex-M4 loop reads
+// (rp_conv_t.weights_x16; derived from the int8 weights, so the model digest does not cover it).
+std::string conv_arrays(std::ostringstream &o, const std::string &name, const QConv &c,
+                        bool pack_x16 = false) {
   array(o, "int8_t", name + "_w", c.weights);
+  std::string x16 = "0";
+  if (pack_x16 && c.dims.kernel == 1 && c.dims.in_c % 8 == 0) {
+    std::vector<std::int16_t> packed(c.weights.size());
+    if (rp_pointwise_pack_x16(c.weights.data(), c.dims.out_c, c.dims.in_c, packed.data()) != RP_OK)
+      throw std::invalid_argument(name + ": cannot pack the pointwise weights to int16");
+    array(o, "int16_t", name + "_wx", packed, " RP_MODEL_ALIGN4"); /* read with LDRD */
+    x16 = name + "_wx";
+  }
   array(o, "int32_t", name + "_b", c.bias);
   array(o, "int32_t", name + "_m", c.multiplier);
   array(o, "int32_t", name + "_s", c.shift);
@@ -37,7 +48,7 @@ std::string conv_arrays(std::ostringstream &o, const std::string &name, const QC
   s << "{" << d.in_h << ", " << d.in_w << ", " << d.in_c << ", " << d.out_h << ", " << d.out_w
     << ", " << d.out_c << ", " << d.kernel << ", " << d.stride << ", " << d.pad << ", "
     << d.input_offset << ", " << name << "_w, {" << name << "_b, " << name << "_m, " << name
-    << "_s, " << d.rq.act_min << ", " << d.rq.act_max << "}}";
+    << "_s, " << d.rq.act_min << ", " << d.rq.act_max << "}, " << x16 << "}";
   return s.str();
 }
 
@@ -94,7 +105,9 @@ EmittedC emit_c(const QuantizedModel &m) {
     << "#ifdef __cplusplus\n}\n#endif\n#endif /* RP_MODEL_DATA_H */\n";
 
   std::ostringstream c;
-  c << kPreamble << "#include \"rp_model_data.h\"\n\n";
+  c << kPreamble << "#include \"rp_model_data.h\"\n\n"
+    << "#if defined(__GNUC__)\n#define RP_MODEL_ALIGN4 __attribute__((aligned(4)))\n#else\n"
+    << "#define RP_MODEL_ALIGN4\n#endif\n\n";
   const std::string conv = conv_arrays(c, "conv", m.conv);
   const std::string rnn1 = rnn_arrays(c, "rnn1", m.rnnpool.rnn1);
   const std::string rnn2 = rnn_arrays(c, "rnn2", m.rnnpool.rnn2);
@@ -102,9 +115,9 @@ EmittedC emit_c(const QuantizedModel &m) {
   for (int i = 0; i < RP_FACE_MBCONVS; ++i) {
     const QMBConv &b = m.mob[i];
     const std::string n = "mob" + std::to_string(i);
-    const std::string e = b.dims.has_expand ? conv_arrays(c, n + "_expand", b.expand) : "{0}";
+    const std::string e = b.dims.has_expand ? conv_arrays(c, n + "_expand", b.expand, true) : "{0}";
     const std::string d = conv_arrays(c, n + "_dw", b.depthwise);
-    const std::string p = conv_arrays(c, n + "_project", b.project);
+    const std::string p = conv_arrays(c, n + "_project", b.project, true);
     const rp_add_t &a = b.dims.residual;
     std::ostringstream s;
     s << "{" << b.dims.in_h << ", " << b.dims.in_w << ", " << b.dims.in_c << ", " << b.dims.hidden_c

@@ -130,4 +130,20 @@ TEST(MultiRowDot, EqualsOneRowAtATime) {
   }
 }
 
+TEST(PointwisePackX16, PairsTheInputsAsSxtb16Does) {
+  std::vector<int8_t> w(2 * 8);
+  for (size_t i = 0; i < w.size(); ++i)
+    w[i] = static_cast<int8_t>(i % 2 ? -int(i) : int(i) * 9); /* signs survive the widening */
+  std::vector<int16_t> out(w.size(), 777);
+  ASSERT_EQ(rp_pointwise_pack_x16(w.data(), 2, 8, out.data()), RP_OK);
+  for (size_t g = 0; g < w.size(); g += 4) {
+    EXPECT_EQ(out[g], w[g]);
+    EXPECT_EQ(out[g + 1], w[g + 2]);
+    EXPECT_EQ(out[g + 2], w[g + 1]);
+    EXPECT_EQ(out[g + 3], w[g + 3]);
+  }
+  EXPECT_EQ(rp_pointwise_pack_x16(w.data(), 2, 6, out.data()), RP_ERR_ARG); /* in_c % 4 */
+  EXPECT_EQ(rp_pointwise_pack_x16(nullptr, 2, 8, out.data()), RP_ERR_ARG);
+}
+
 } // namespace
