@@ -203,16 +203,18 @@ static inline rq_local rq_hoist(const rp_requant_t *rq) {
   return r;
 }
 
-static inline int32_t finish_fast(const rq_local *rq, int32_t acc, int32_t oc) {
+static RP_ALWAYS_INLINE int32_t finish_fast(const rq_local *rq, int32_t acc, int32_t oc,
+                                            const int mode) {
   const int32_t v = rp_requantize_hi(acc, rq->multiplier[oc], rq->shift[oc]);
-  return rp_clamp(v, rq->lo, rq->hi);
+  return rp_clamp_mode(v, rq->lo, rq->hi, mode);
 }
 
 /* One pixel, four output channels per pass over the input (each input word sign-extended once for
  * four weight rows). Inlined with a constant cin for the model's channel counts, so the loop runs
  * on immediate offsets. Sums in another order than rp_dot_s8: same integers. */
 static RP_ALWAYS_INLINE void pointwise_px(const rp_conv_t *p, const int8_t *RP_RESTRICT in,
-                                          int8_t *RP_RESTRICT out, const int32_t cin) {
+                                          int8_t *RP_RESTRICT out, const int32_t cin,
+                                          const int mode) {
   const rq_local rq = rq_hoist(&p->rq);
   const int32_t cout = p->out_c;
   const int8_t *w = p->weights;
@@ -228,10 +230,10 @@ static RP_ALWAYS_INLINE void pointwise_px(const rp_conv_t *p, const int8_t *RP_R
     for (; oc + 4 <= cout; oc += 4, w16 += 4 * cin) {
       int32_t a0 = rq.bias[oc], a1 = rq.bias[oc + 1], a2 = rq.bias[oc + 2], a3 = rq.bias[oc + 3];
       rp_dot4_x16_s16(xs, w16, cin, cin, &a0, &a1, &a2, &a3);
-      out[oc] = (int8_t)finish_fast(&rq, a0, oc);
-      out[oc + 1] = (int8_t)finish_fast(&rq, a1, oc + 1);
-      out[oc + 2] = (int8_t)finish_fast(&rq, a2, oc + 2);
-      out[oc + 3] = (int8_t)finish_fast(&rq, a3, oc + 3);
+      out[oc] = (int8_t)finish_fast(&rq, a0, oc, mode);
+      out[oc + 1] = (int8_t)finish_fast(&rq, a1, oc + 1, mode);
+      out[oc + 2] = (int8_t)finish_fast(&rq, a2, oc + 2, mode);
+      out[oc + 3] = (int8_t)finish_fast(&rq, a3, oc + 3, mode);
     }
     w += oc * cin;
   }
@@ -243,13 +245,13 @@ static RP_ALWAYS_INLINE void pointwise_px(const rp_conv_t *p, const int8_t *RP_R
 #else
     rp_dot4_s8(in, w, cin, cin, &a0, &a1, &a2, &a3);
 #endif
-    out[oc] = (int8_t)finish_fast(&rq, a0, oc);
-    out[oc + 1] = (int8_t)finish_fast(&rq, a1, oc + 1);
-    out[oc + 2] = (int8_t)finish_fast(&rq, a2, oc + 2);
-    out[oc + 3] = (int8_t)finish_fast(&rq, a3, oc + 3);
+    out[oc] = (int8_t)finish_fast(&rq, a0, oc, mode);
+    out[oc + 1] = (int8_t)finish_fast(&rq, a1, oc + 1, mode);
+    out[oc + 2] = (int8_t)finish_fast(&rq, a2, oc + 2, mode);
+    out[oc + 3] = (int8_t)finish_fast(&rq, a3, oc + 3, mode);
   }
   for (; oc < cout; ++oc, w += cin)
-    out[oc] = (int8_t)finish_fast(&rq, rp_dot_s8(in, w, cin, rq.bias[oc]), oc);
+    out[oc] = (int8_t)finish_fast(&rq, rp_dot_s8(in, w, cin, rq.bias[oc]), oc, mode);
 }
 
 rp_status rp_pointwise_pack_x16(const int8_t *weights, int32_t out_c, int32_t in_c, int16_t *out) {
@@ -270,8 +272,19 @@ static void pointwise_px_any(const rp_conv_t *p, const int8_t *RP_RESTRICT in,
   const int32_t cin = p->in_c, cout = p->out_c;
   const int8_t *w = p->weights;
   for (int32_t oc = 0; oc < cout; ++oc, w += cin)
-    out[oc] = (int8_t)finish_fast(&rq, rp_dot_s8(in, w, cin, rq.bias[oc]), oc);
+    out[oc] = (int8_t)finish_fast(&rq, rp_dot_s8(in, w, cin, rq.bias[oc]), oc, RP_CLAMP_ANY);
 }
+
+/* pointwise_px with constant width and clamp mode (one copy of the loop for each). */
+#define RP_PW_WIDTH(C)                                                                             \
+  case C:                                                                                          \
+    if (mode == RP_CLAMP_S8)                                                                       \
+      pointwise_px(p, in, out, C, RP_CLAMP_S8);                                                    \
+    else if (mode == RP_CLAMP_RELU)                                                                \
+      pointwise_px(p, in, out, C, RP_CLAMP_RELU);                                                  \
+    else                                                                                           \
+      pointwise_px(p, in, out, C, RP_CLAMP_ANY);                                                   \
+    break;
 
 rp_status rp_pointwise_s8(const rp_conv_t *p, const int8_t *RP_RESTRICT in, int32_t pixels,
                           int8_t *RP_RESTRICT out) {
@@ -279,11 +292,12 @@ rp_status rp_pointwise_s8(const rp_conv_t *p, const int8_t *RP_RESTRICT in, int3
       p->in_c <= 0 || p->out_c <= 0 || pixels < 0 || p->input_offset != 0)
     return RP_ERR_ARG;
   const int32_t cin = p->in_c, cout = p->out_c;
+  const int mode = rp_clamp_mode_of(p->rq.act_min, p->rq.act_max);
   for (int32_t i = 0; i < pixels; ++i, in += cin, out += cout) {
     switch (cin) { /* RNNPool-Face-M4's widths */
-    case 32: pointwise_px(p, in, out, 32); break;
-    case 64: pointwise_px(p, in, out, 64); break;
-    case 128: pointwise_px(p, in, out, 128); break;
+      RP_PW_WIDTH(32)
+      RP_PW_WIDTH(64)
+      RP_PW_WIDTH(128)
     default: pointwise_px_any(p, in, out); break;
     }
   }

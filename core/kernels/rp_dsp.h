@@ -96,6 +96,30 @@ static inline int32_t rp_requantize_hi(int32_t val, int32_t multiplier, int32_t 
 #define RP_ALWAYS_INLINE inline
 #endif
 
+/* Output clamp of the int8 layers, specialised on the range (mode a compile-time constant):
+ * RP_CLAMP_S8 is [-128, 127] (one SSAT), RP_CLAMP_RELU is [0, hi] with hi <= 255 (USAT, then the
+ * upper bound), RP_CLAMP_ANY any [lo, hi]. rp_clamp_mode_of picks it; all give rp_clamp's value. */
+enum { RP_CLAMP_ANY = 0, RP_CLAMP_S8 = 1, RP_CLAMP_RELU = 2 };
+
+static inline int rp_clamp_mode_of(int32_t lo, int32_t hi) {
+  if (lo == -128 && hi == 127) return RP_CLAMP_S8;
+  if (lo == 0 && hi >= 0 && hi <= 255) return RP_CLAMP_RELU;
+  return RP_CLAMP_ANY;
+}
+
+static RP_ALWAYS_INLINE int32_t rp_clamp_mode(int32_t v, int32_t lo, int32_t hi, const int mode) {
+#if RP_USE_SIMD32
+  if (mode == RP_CLAMP_S8) return __ssat(v, 8);
+  if (mode == RP_CLAMP_RELU) {
+    v = (int32_t)__usat(v, 8);
+    return v > hi ? hi : v;
+  }
+#else
+  (void)mode;
+#endif
+  return v < lo ? lo : (v > hi ? hi : v);
+}
+
 /* Four dot products of one int8 vector x[0..n) with the int8 rows w + k * stride, k = 0..3, added
  * to *a0..*a3: each input word is loaded and sign-extended once for the four rows. stride and n
  * must be compile-time constants on the DSP path (the weight offsets are immediates of the loads),

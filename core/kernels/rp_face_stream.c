@@ -318,7 +318,7 @@ static const int8_t kZeroTap[RP_DW_MAX_C] = {0};
 /* Depthwise 3x3 of one pixel, every tap a pointer (padding: kZeroTap), inlined with a constant C (a
  * multiple of 4) so the weight offsets are immediates. Four channels a pass. */
 static RP_ALWAYS_INLINE void dw_px_fixed(const rp_conv_t *dw, const int8_t *const taps[9],
-                                         int8_t *RP_RESTRICT out, const int32_t C) {
+                                         int8_t *RP_RESTRICT out, const int32_t C, const int mode) {
   const int32_t *bias = dw->rq.bias, *mul = dw->rq.multiplier, *sh = dw->rq.shift;
   const int32_t lo = dw->rq.act_min, hi = dw->rq.act_max;
   for (int32_t c = 0; c < C; c += 4) {
@@ -344,10 +344,10 @@ static RP_ALWAYS_INLINE void dw_px_fixed(const rp_conv_t *dw, const int8_t *cons
       a3 += (int32_t)px[3] * wt[3];
     }
 #endif
-    out[c] = (int8_t)finish_hi(mul, sh, lo, hi, a0, c);
-    out[c + 1] = (int8_t)finish_hi(mul, sh, lo, hi, a1, c + 1);
-    out[c + 2] = (int8_t)finish_hi(mul, sh, lo, hi, a2, c + 2);
-    out[c + 3] = (int8_t)finish_hi(mul, sh, lo, hi, a3, c + 3);
+    out[c] = (int8_t)rp_clamp_mode(rp_requantize_hi(a0, mul[c], sh[c]), lo, hi, mode);
+    out[c + 1] = (int8_t)rp_clamp_mode(rp_requantize_hi(a1, mul[c + 1], sh[c + 1]), lo, hi, mode);
+    out[c + 2] = (int8_t)rp_clamp_mode(rp_requantize_hi(a2, mul[c + 2], sh[c + 2]), lo, hi, mode);
+    out[c + 3] = (int8_t)rp_clamp_mode(rp_requantize_hi(a3, mul[c + 3], sh[c + 3]), lo, hi, mode);
   }
 }
 
@@ -358,10 +358,15 @@ static void dw_px(const rp_conv_t *dw, const int8_t *const taps[9], int32_t C,
     const int8_t *full[9];
     for (int32_t t = 0; t < 9; ++t)
       full[t] = taps[t] ? taps[t] : kZeroTap;
-    if (C == 64)
-      dw_px_fixed(dw, full, out, 64);
+    const int relu = rp_clamp_mode_of(dw->rq.act_min, dw->rq.act_max) == RP_CLAMP_RELU;
+    if (C == 64 && relu)
+      dw_px_fixed(dw, full, out, 64, RP_CLAMP_RELU);
+    else if (C == 64)
+      dw_px_fixed(dw, full, out, 64, RP_CLAMP_ANY);
+    else if (relu)
+      dw_px_fixed(dw, full, out, 128, RP_CLAMP_RELU);
     else
-      dw_px_fixed(dw, full, out, 128);
+      dw_px_fixed(dw, full, out, 128, RP_CLAMP_ANY);
     return;
   }
   const int32_t *mul = dw->rq.multiplier, *sh = dw->rq.shift;
