@@ -229,7 +229,7 @@ static RP_ALWAYS_INLINE void pointwise_px(const rp_conv_t *p, const int8_t *RP_R
     const int16_t *w16 = p->weights_x16;
     for (; oc + 4 <= cout; oc += 4, w16 += 4 * cin) {
       int32_t a0 = rq.bias[oc], a1 = rq.bias[oc + 1], a2 = rq.bias[oc + 2], a3 = rq.bias[oc + 3];
-      rp_dot4_x16_s16(xs, w16, cin, cin, &a0, &a1, &a2, &a3);
+      rp_dot4_x16_s16(xs, w16, cin, &a0, &a1, &a2, &a3);
       out[oc] = (int8_t)finish_fast(&rq, a0, oc, mode);
       out[oc + 1] = (int8_t)finish_fast(&rq, a1, oc + 1, mode);
       out[oc + 2] = (int8_t)finish_fast(&rq, a2, oc + 2, mode);
@@ -254,13 +254,19 @@ static RP_ALWAYS_INLINE void pointwise_px(const rp_conv_t *p, const int8_t *RP_R
     out[oc] = (int8_t)finish_fast(&rq, rp_dot_s8(in, w, cin, rq.bias[oc]), oc, mode);
 }
 
-rp_status rp_pointwise_pack_x16(const int8_t *weights, int32_t out_c, int32_t in_c, int16_t *out) {
-  if (!weights || !out || out_c <= 0 || in_c <= 0 || in_c % 4 != 0) return RP_ERR_ARG;
-  for (int32_t i = 0; i < out_c * in_c; i += 4, weights += 4, out += 4) {
-    out[0] = weights[0];
-    out[1] = weights[2];
-    out[2] = weights[1];
-    out[3] = weights[3];
+rp_status rp_conv_pack_x16(const int8_t *weights, int32_t out_c, int32_t row_len, int16_t *out) {
+  if (!weights || !out || out_c <= 0 || row_len <= 0 || row_len % 4 != 0) return RP_ERR_ARG;
+  for (int32_t r0 = 0; r0 < out_c;) {
+    const int32_t rows = out_c - r0 >= 4 ? 4 : (out_c - r0 >= 2 ? 2 : 1);
+    for (int32_t j = 0; j < row_len; j += 4)
+      for (int32_t r = 0; r < rows; ++r, out += 4) {
+        const int8_t *w = weights + (r0 + r) * row_len + j;
+        out[0] = w[0];
+        out[1] = w[2];
+        out[2] = w[1];
+        out[3] = w[3];
+      }
+    r0 += rows;
   }
   return RP_OK;
 }

@@ -244,40 +244,104 @@ static RP_ALWAYS_INLINE void rp_dot4_x16_s8(const uint32_t *xs, const int8_t *w,
   *a2 = s2;
   *a3 = s3;
 }
-/* rp_dot4_x16_s8 with the weights as int16 pairs too (rp_pointwise_pack_x16; stride in int16
- * elements): per input word one LDRD of the input pairs, and per row one LDRD and two SMLAD. */
-static RP_ALWAYS_INLINE void rp_dot4_x16_s16(const uint32_t *xs, const int16_t *w,
-                                             const int32_t stride, const int32_t n, int32_t *a0,
-                                             int32_t *a1, int32_t *a2, int32_t *a3) {
+/* rp_dot4_x16_s8 with the weights as int16 pairs too: w is a group of 4 rows packed by
+ * rp_conv_pack_x16 (32 bytes per input word). Per input word one LDRD of the input pairs, and
+ * per row one LDRD and two SMLAD. n a multiple of 8. */
+static RP_ALWAYS_INLINE void rp_dot4_x16_s16(const uint32_t *xs, const int16_t *w, const int32_t n,
+                                             int32_t *a0, int32_t *a1, int32_t *a2, int32_t *a3) {
   int32_t s0 = *a0, s1 = *a1, s2 = *a2, s3 = *a3;
   const uint32_t *px = xs, *const end = xs + n / 2;
   const int16_t *pw = w;
   uint32_t xe, xo, we, wo;
 #define RP_DOT4_X16_S16_WORD                                                                       \
   "ldrd %[xe], %[xo], [%[px]], #8\n\t"                                                             \
-  "ldrd %[we], %[wo], [%[pw], %[o1]]\n\t"                                                          \
+  "ldrd %[we], %[wo], [%[pw], #8]\n\t"                                                             \
   "smlad %[s1], %[we], %[xe], %[s1]\n\t"                                                           \
   "smlad %[s1], %[wo], %[xo], %[s1]\n\t"                                                           \
-  "ldrd %[we], %[wo], [%[pw], %[o2]]\n\t"                                                          \
+  "ldrd %[we], %[wo], [%[pw], #16]\n\t"                                                            \
   "smlad %[s2], %[we], %[xe], %[s2]\n\t"                                                           \
   "smlad %[s2], %[wo], %[xo], %[s2]\n\t"                                                           \
-  "ldrd %[we], %[wo], [%[pw], %[o3]]\n\t"                                                          \
+  "ldrd %[we], %[wo], [%[pw], #24]\n\t"                                                            \
   "smlad %[s3], %[we], %[xe], %[s3]\n\t"                                                           \
   "smlad %[s3], %[wo], %[xo], %[s3]\n\t"                                                           \
-  "ldrd %[we], %[wo], [%[pw]], #8\n\t"                                                             \
+  "ldrd %[we], %[wo], [%[pw]], #32\n\t"                                                            \
   "smlad %[s0], %[we], %[xe], %[s0]\n\t"                                                           \
   "smlad %[s0], %[wo], %[xo], %[s0]\n\t"
   __asm__("1:\n\t" RP_DOT4_X16_S16_WORD RP_DOT4_X16_S16_WORD "cmp %[px], %[end]\n\t"
           "bne 1b"
           : [px] "+r"(px), [pw] "+r"(pw), [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2),
             [s3] "+r"(s3), [xe] "=&r"(xe), [xo] "=&r"(xo), [we] "=&r"(we), [wo] "=&r"(wo)
-          : [end] "r"(end), [o1] "i"(2 * stride), [o2] "i"(4 * stride), [o3] "i"(6 * stride)
+          : [end] "r"(end)
           : "cc", "memory");
 #undef RP_DOT4_X16_S16_WORD
   *a0 = s0;
   *a1 = s1;
   *a2 = s2;
   *a3 = s3;
+}
+
+/* Four dot products of an int8 vector x[0..n) (n a multiple of 4) with a group of 4 rows packed
+ * by rp_conv_pack_x16, starting at w (the group's word n0 / 4 if x is a slice of the rows): each
+ * input word is sign-extended once, then one LDRD and two SMLAD per row. */
+static RP_ALWAYS_INLINE void rp_dot4_s8_x16(const int8_t *x, const int16_t *w, const int32_t n,
+                                            int32_t *a0, int32_t *a1, int32_t *a2, int32_t *a3) {
+  int32_t s0 = *a0, s1 = *a1, s2 = *a2, s3 = *a3;
+  const int8_t *px = x, *const end = x + n;
+  const int16_t *pw = w;
+  uint32_t xv, xe, we, wo;
+  __asm__("1:\n\t"
+          "ldr %[xv], [%[px]], #4\n\t"
+          "ldrd %[we], %[wo], [%[pw], #8]\n\t"
+          "sxtb16 %[xe], %[xv]\n\t"
+          "sxtb16 %[xv], %[xv], ror #8\n\t"
+          "smlad %[s1], %[we], %[xe], %[s1]\n\t"
+          "smlad %[s1], %[wo], %[xv], %[s1]\n\t"
+          "ldrd %[we], %[wo], [%[pw], #16]\n\t"
+          "smlad %[s2], %[we], %[xe], %[s2]\n\t"
+          "smlad %[s2], %[wo], %[xv], %[s2]\n\t"
+          "ldrd %[we], %[wo], [%[pw], #24]\n\t"
+          "smlad %[s3], %[we], %[xe], %[s3]\n\t"
+          "smlad %[s3], %[wo], %[xv], %[s3]\n\t"
+          "ldrd %[we], %[wo], [%[pw]], #32\n\t"
+          "smlad %[s0], %[we], %[xe], %[s0]\n\t"
+          "smlad %[s0], %[wo], %[xv], %[s0]\n\t"
+          "cmp %[px], %[end]\n\t"
+          "bne 1b"
+          : [px] "+r"(px), [pw] "+r"(pw), [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2),
+            [s3] "+r"(s3), [xv] "=&r"(xv), [xe] "=&r"(xe), [we] "=&r"(we), [wo] "=&r"(wo)
+          : [end] "r"(end)
+          : "cc", "memory");
+  *a0 = s0;
+  *a1 = s1;
+  *a2 = s2;
+  *a3 = s3;
+}
+
+/* rp_dot4_s8_x16 for a group of 2 rows (16 bytes per input word). */
+static RP_ALWAYS_INLINE void rp_dot2_s8_x16(const int8_t *x, const int16_t *w, const int32_t n,
+                                            int32_t *a0, int32_t *a1) {
+  int32_t s0 = *a0, s1 = *a1;
+  const int8_t *px = x, *const end = x + n;
+  const int16_t *pw = w;
+  uint32_t xv, xe, we, wo;
+  __asm__("1:\n\t"
+          "ldr %[xv], [%[px]], #4\n\t"
+          "ldrd %[we], %[wo], [%[pw], #8]\n\t"
+          "sxtb16 %[xe], %[xv]\n\t"
+          "sxtb16 %[xv], %[xv], ror #8\n\t"
+          "smlad %[s1], %[we], %[xe], %[s1]\n\t"
+          "smlad %[s1], %[wo], %[xv], %[s1]\n\t"
+          "ldrd %[we], %[wo], [%[pw]], #16\n\t"
+          "smlad %[s0], %[we], %[xe], %[s0]\n\t"
+          "smlad %[s0], %[wo], %[xv], %[s0]\n\t"
+          "cmp %[px], %[end]\n\t"
+          "bne 1b"
+          : [px] "+r"(px), [pw] "+r"(pw), [s0] "+r"(s0), [s1] "+r"(s1), [xv] "=&r"(xv),
+            [xe] "=&r"(xe), [we] "=&r"(we), [wo] "=&r"(wo)
+          : [end] "r"(end)
+          : "cc", "memory");
+  *a0 = s0;
+  *a1 = s1;
 }
 #endif
 

@@ -503,6 +503,32 @@ static RP_ALWAYS_INLINE void head_conv_px(const rp_conv_t *p, const int8_t *cons
   const int32_t *bias = p->rq.bias, *mul = p->rq.multiplier, *sh = p->rq.shift;
   const int32_t lo = p->rq.act_min, hi = p->rq.act_max;
   int32_t oc = 0;
+#if RP_USE_SIMD32
+  /* The generator's int16 copy (rp_conv_pack_x16): groups of 4 rows, then one of 2; tap t of a
+   * group starts t * C / 4 words (of 4 or 2 rows x 4 int16) in. LDRD needs word alignment. */
+  const int16_t *w16 = p->weights_x16;
+  if (w16 && ((uintptr_t)w16 & 3u) == 0) {
+    for (; oc + 4 <= n; oc += 4) {
+      const int16_t *g = w16 + oc * K;
+      int32_t a0 = bias[oc], a1 = bias[oc + 1], a2 = bias[oc + 2], a3 = bias[oc + 3];
+      for (int32_t t = 0; t < 9; ++t)
+        if (taps[t]) rp_dot4_s8_x16(taps[t], g + t * C * 4, C, &a0, &a1, &a2, &a3);
+      out[oc] = (int16_t)finish_hi(mul, sh, lo, hi, a0, oc);
+      out[oc + 1] = (int16_t)finish_hi(mul, sh, lo, hi, a1, oc + 1);
+      out[oc + 2] = (int16_t)finish_hi(mul, sh, lo, hi, a2, oc + 2);
+      out[oc + 3] = (int16_t)finish_hi(mul, sh, lo, hi, a3, oc + 3);
+    }
+    if (oc + 2 <= n) {
+      const int16_t *g = w16 + oc * K;
+      int32_t a0 = bias[oc], a1 = bias[oc + 1];
+      for (int32_t t = 0; t < 9; ++t)
+        if (taps[t]) rp_dot2_s8_x16(taps[t], g + t * C * 2, C, &a0, &a1);
+      out[oc] = (int16_t)finish_hi(mul, sh, lo, hi, a0, oc);
+      out[oc + 1] = (int16_t)finish_hi(mul, sh, lo, hi, a1, oc + 1);
+      oc += 2;
+    }
+  }
+#endif
   for (; oc + 4 <= n; oc += 4) {
     const int8_t *w = p->weights + oc * K;
     int32_t a0 = bias[oc], a1 = bias[oc + 1], a2 = bias[oc + 2], a3 = bias[oc + 3];

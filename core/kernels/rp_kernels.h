@@ -87,9 +87,10 @@ typedef struct {
   int32_t input_offset;  /* added to each input value (uint8 input: minus its zero point) */
   const int8_t *weights; /* [out_c][kernel][kernel][in_c] (OHWI) */
   rp_requant_t rq;
-  /* Optional (null: unused), pointwise only: `weights` sign-extended to int16 in the order the
-   * SMLAD loops read (rp_pointwise_pack_x16), a derived copy the generator emits for the
-   * firmware so the inner loop loads weight pairs instead of extending bytes. Same integers. */
+  /* Optional (null: unused): `weights` sign-extended to int16 in the order the Cortex-M4 SMLAD
+   * loops read (rp_conv_pack_x16), a derived copy the generator emits for the firmware's
+   * pointwise convs and heads so the inner loops load weight pairs instead of extending bytes.
+   * Same integers as `weights`; the host leaves it null. */
   const int16_t *weights_x16;
 } rp_conv_t;
 
@@ -124,10 +125,12 @@ rp_status rp_depthwise3x3_s8_rows(const rp_conv_t *p, const int8_t *const rows[3
 
 /* Pointwise 1x1 over `pixels` pixels: weights [out_c][in_c]; kernel/stride/pad/h/w ignored. */
 
-/* rp_conv_t.weights_x16 from int8 weights [out_c][in_c], in_c a multiple of 4: per output channel
- * and group of 4 inputs, w[4i], w[4i+2], w[4i+1], w[4i+3] (the pairs SXTB16 makes of an input
- * word). out holds out_c * in_c int16. RP_ERR_ARG for null pointers or in_c % 4 != 0. */
-rp_status rp_pointwise_pack_x16(const int8_t *weights, int32_t out_c, int32_t in_c, int16_t *out);
+/* rp_conv_t.weights_x16 from int8 weights [out_c][row_len] (row_len = kernel^2 * in_c, a multiple
+ * of 4). Rows go in groups of 4 (then 2, then 1 for the rest); a group stores, for each 4-byte
+ * word j of its rows, row by row the pairs SXTB16 makes: w[4j], w[4j+2], w[4j+1], w[4j+3]. So
+ * one pass over the input reads the group's weights sequentially with short offsets. out holds
+ * out_c * row_len int16. RP_ERR_ARG for null pointers or a bad row_len. */
+rp_status rp_conv_pack_x16(const int8_t *weights, int32_t out_c, int32_t row_len, int16_t *out);
 int32_t rp_pointwise_s8_get_buffer_size(const rp_conv_t *p);
 rp_status rp_pointwise_s8(const rp_conv_t *p, const int8_t *RP_RESTRICT in, int32_t pixels,
                           int8_t *RP_RESTRICT out);

@@ -27,15 +27,16 @@ void array(std::ostringstream &o, const char *type, const std::string &name,
   o << "\n};\n";
 }
 
-// pack_x16: also emit the int16 copy of a pointwise conv's weights that the Cortex-M4 loop reads
+// pack_x16: also emit the int16 copy of a conv's weights that the Cortex-M4 loops read
 // (rp_conv_t.weights_x16; derived from the int8 weights, so the model digest does not cover it).
 std::string conv_arrays(std::ostringstream &o, const std::string &name, const QConv &c,
                         bool pack_x16 = false) {
   array(o, "int8_t", name + "_w", c.weights);
   std::string x16 = "0";
-  if (pack_x16 && c.dims.kernel == 1 && c.dims.in_c % 8 == 0) {
+  const std::int32_t row_len = c.dims.kernel * c.dims.kernel * c.dims.in_c;
+  if (pack_x16 && c.dims.in_c % 8 == 0 && !c.depthwise) {
     std::vector<std::int16_t> packed(c.weights.size());
-    if (rp_pointwise_pack_x16(c.weights.data(), c.dims.out_c, c.dims.in_c, packed.data()) != RP_OK)
+    if (rp_conv_pack_x16(c.weights.data(), c.dims.out_c, row_len, packed.data()) != RP_OK)
       throw std::invalid_argument(name + ": cannot pack the pointwise weights to int16");
     array(o, "int16_t", name + "_wx", packed, " RP_MODEL_ALIGN4"); /* read with LDRD */
     x16 = name + "_wx";
@@ -137,8 +138,8 @@ EmittedC emit_c(const QuantizedModel &m) {
   }
   std::string loc[RP_FACE_HEADS], conf[RP_FACE_HEADS];
   for (int k = 0; k < RP_FACE_HEADS; ++k) {
-    loc[k] = conv_arrays(c, "loc" + std::to_string(k), m.loc[k]);
-    conf[k] = conv_arrays(c, "conf" + std::to_string(k), m.conf[k]);
+    loc[k] = conv_arrays(c, "loc" + std::to_string(k), m.loc[k], true);
+    conf[k] = conv_arrays(c, "conf" + std::to_string(k), m.conf[k], true);
   }
   const rp_rnnpool_t &p = m.rnnpool.dims;
   c << "\nconst rp_face_model_t rp_face_model = {\n"

@@ -130,20 +130,28 @@ TEST(MultiRowDot, EqualsOneRowAtATime) {
   }
 }
 
-TEST(PointwisePackX16, PairsTheInputsAsSxtb16Does) {
-  std::vector<int8_t> w(2 * 8);
+TEST(ConvPackX16, GroupsRowsByFourThenTwoThenOneInSxtb16PairOrder) {
+  constexpr int32_t kRows = 7, kLen = 8; /* groups: rows 0-3, 4-5, 6 */
+  std::vector<int8_t> w(kRows * kLen);
   for (size_t i = 0; i < w.size(); ++i)
-    w[i] = static_cast<int8_t>(i % 2 ? -int(i) : int(i) * 9); /* signs survive the widening */
+    w[i] = static_cast<int8_t>(i % 2 ? -int(i) : int(i) * 2); /* signs survive the widening */
   std::vector<int16_t> out(w.size(), 777);
-  ASSERT_EQ(rp_pointwise_pack_x16(w.data(), 2, 8, out.data()), RP_OK);
-  for (size_t g = 0; g < w.size(); g += 4) {
-    EXPECT_EQ(out[g], w[g]);
-    EXPECT_EQ(out[g + 1], w[g + 2]);
-    EXPECT_EQ(out[g + 2], w[g + 1]);
-    EXPECT_EQ(out[g + 3], w[g + 3]);
+  ASSERT_EQ(rp_conv_pack_x16(w.data(), kRows, kLen, out.data()), RP_OK);
+  size_t k = 0;
+  for (int32_t r0 : {0, 4, 6}) {
+    const int32_t rows = r0 == 0 ? 4 : (r0 == 4 ? 2 : 1);
+    for (int32_t j = 0; j < kLen; j += 4)
+      for (int32_t r = 0; r < rows; ++r, k += 4) {
+        const int8_t *src = w.data() + (r0 + r) * kLen + j;
+        EXPECT_EQ(out[k], src[0]);
+        EXPECT_EQ(out[k + 1], src[2]);
+        EXPECT_EQ(out[k + 2], src[1]);
+        EXPECT_EQ(out[k + 3], src[3]);
+      }
   }
-  EXPECT_EQ(rp_pointwise_pack_x16(w.data(), 2, 6, out.data()), RP_ERR_ARG); /* in_c % 4 */
-  EXPECT_EQ(rp_pointwise_pack_x16(nullptr, 2, 8, out.data()), RP_ERR_ARG);
+  EXPECT_EQ(k, out.size());
+  EXPECT_EQ(rp_conv_pack_x16(w.data(), kRows, 6, out.data()), RP_ERR_ARG); /* row_len % 4 */
+  EXPECT_EQ(rp_conv_pack_x16(nullptr, kRows, kLen, out.data()), RP_ERR_ARG);
 }
 
 } // namespace
