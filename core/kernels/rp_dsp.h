@@ -86,7 +86,14 @@ static inline int32_t rp_requantize_hi(int32_t val, int32_t multiplier, int32_t 
     const int32_t hi = (int32_t)(((int64_t)val * (int64_t)multiplier) >> 32);
     return ((hi >> ~k) + 1) >> 1; /* |hi| < 2^30: no overflow */
   }
-  const int32_t result = (int32_t)(((int64_t)val * (int64_t)multiplier) >> (30 - shift));
+  const int64_t product = (int64_t)val * (int64_t)multiplier;
+  if (shift == -1) /* total shift 32: round half up of the high word (SMULL, ADDS, ADC) */
+    return (int32_t)((product + ((int64_t)1 << 31)) >> 32);
+  if (shift == 0) { /* a constant 64-bit shift is two instructions, a variable one ~8 */
+    const int32_t result = (int32_t)(product >> 30);
+    return (result >> 1) + (result & 1);
+  }
+  const int32_t result = (int32_t)(product >> (30 - shift));
   return (result >> 1) + (result & 1);
 }
 

@@ -78,13 +78,14 @@ rp_status rp_mbconv_s8(const rp_mbconv_t *p, const int8_t *RP_RESTRICT in, int8_
 rp_status rp_add_s8(const rp_add_t *p, const int8_t *a, const int8_t *b, int8_t *out,
                     int32_t count) {
   if (!p || !a || !b || !out || count < 0) return RP_ERR_ARG;
+  /* The parameters in locals: stores through int8_t pointers may alias *p, so GCC would reload
+   * all six per element. rp_requantize_hi: the same integers as rp_requantize, cheaper. */
+  const int32_t am = p->a_multiplier, as = p->a_shift, bm = p->b_multiplier, bs = p->b_shift;
+  const int32_t om = p->out_multiplier, os = p->out_shift;
   for (int32_t i = 0; i < count; ++i) {
-    /* rp_requantize_hi: the same integers as rp_requantize, cheaper for shifts <= -2. */
-    const int32_t sa =
-        rp_requantize_hi((int32_t)a[i] * (1 << RP_ADD_LEFT_SHIFT), p->a_multiplier, p->a_shift);
-    const int32_t sb =
-        rp_requantize_hi((int32_t)b[i] * (1 << RP_ADD_LEFT_SHIFT), p->b_multiplier, p->b_shift);
-    out[i] = rp_sat8(rp_requantize_hi(sa + sb, p->out_multiplier, p->out_shift));
+    const int32_t sa = rp_requantize_hi((int32_t)a[i] * (1 << RP_ADD_LEFT_SHIFT), am, as);
+    const int32_t sb = rp_requantize_hi((int32_t)b[i] * (1 << RP_ADD_LEFT_SHIFT), bm, bs);
+    out[i] = rp_sat8(rp_requantize_hi(sa + sb, om, os));
   }
   return RP_OK;
 }
