@@ -209,6 +209,24 @@ static RP_ALWAYS_INLINE int32_t finish_fast(const rq_local *rq, int32_t acc, int
   return rp_clamp_mode(v, rq->lo, rq->hi, mode);
 }
 
+/* Four outputs oc..oc+3, through rq_pairs when the generator emitted them. */
+static RP_ALWAYS_INLINE void finish4(const rq_local *rq, const int32_t *pairs, int32_t oc,
+                                     int32_t a0, int32_t a1, int32_t a2, int32_t a3,
+                                     int8_t *RP_RESTRICT out, const int mode) {
+  if (pairs) {
+    pairs += 2 * oc;
+    out[oc] = (int8_t)rp_clamp_mode(rp_requantize_pair(a0, pairs), rq->lo, rq->hi, mode);
+    out[oc + 1] = (int8_t)rp_clamp_mode(rp_requantize_pair(a1, pairs + 2), rq->lo, rq->hi, mode);
+    out[oc + 2] = (int8_t)rp_clamp_mode(rp_requantize_pair(a2, pairs + 4), rq->lo, rq->hi, mode);
+    out[oc + 3] = (int8_t)rp_clamp_mode(rp_requantize_pair(a3, pairs + 6), rq->lo, rq->hi, mode);
+    return;
+  }
+  out[oc] = (int8_t)finish_fast(rq, a0, oc, mode);
+  out[oc + 1] = (int8_t)finish_fast(rq, a1, oc + 1, mode);
+  out[oc + 2] = (int8_t)finish_fast(rq, a2, oc + 2, mode);
+  out[oc + 3] = (int8_t)finish_fast(rq, a3, oc + 3, mode);
+}
+
 /* One pixel, four output channels per pass over the input (each input word sign-extended once for
  * four weight rows). Inlined with a constant cin for the model's channel counts, so the loop runs
  * on immediate offsets. Sums in another order than rp_dot_s8: same integers. */
@@ -230,10 +248,7 @@ static RP_ALWAYS_INLINE void pointwise_px(const rp_conv_t *p, const int8_t *RP_R
     for (; oc + 4 <= cout; oc += 4, w16 += 4 * cin) {
       int32_t a0 = rq.bias[oc], a1 = rq.bias[oc + 1], a2 = rq.bias[oc + 2], a3 = rq.bias[oc + 3];
       rp_dot4_x16_s16(xs, w16, cin, &a0, &a1, &a2, &a3);
-      out[oc] = (int8_t)finish_fast(&rq, a0, oc, mode);
-      out[oc + 1] = (int8_t)finish_fast(&rq, a1, oc + 1, mode);
-      out[oc + 2] = (int8_t)finish_fast(&rq, a2, oc + 2, mode);
-      out[oc + 3] = (int8_t)finish_fast(&rq, a3, oc + 3, mode);
+      finish4(&rq, p->rq_pairs, oc, a0, a1, a2, a3, out, mode);
     }
     w += oc * cin;
   }
@@ -252,6 +267,17 @@ static RP_ALWAYS_INLINE void pointwise_px(const rp_conv_t *p, const int8_t *RP_R
   }
   for (; oc < cout; ++oc, w += cin)
     out[oc] = (int8_t)finish_fast(&rq, rp_dot_s8(in, w, cin, rq.bias[oc]), oc, mode);
+}
+
+rp_status rp_requant_pairs(const rp_requant_t *rq, int32_t out_c, int32_t *out) {
+  if (!rq || !rq->multiplier || !rq->shift || !out || out_c <= 0) return RP_ERR_ARG;
+  for (int32_t c = 0; c < out_c; ++c)
+    if (rq->shift[c] > -2) return RP_ERR_ARG;
+  for (int32_t c = 0; c < out_c; ++c) {
+    out[2 * c] = rq->multiplier[c];
+    out[2 * c + 1] = -2 - rq->shift[c];
+  }
+  return RP_OK;
 }
 
 rp_status rp_conv_pack_x16(const int8_t *weights, int32_t out_c, int32_t row_len, int16_t *out) {

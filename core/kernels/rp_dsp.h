@@ -97,6 +97,12 @@ static inline int32_t rp_requantize_hi(int32_t val, int32_t multiplier, int32_t 
   return (result >> 1) + (result & 1);
 }
 
+/* rp_requantize_hi's shift <= -2 case from a {multiplier, -2 - shift} pair (rp_requant_pairs). */
+static inline int32_t rp_requantize_pair(int32_t val, const int32_t *pair) {
+  const int32_t hi = (int32_t)(((int64_t)val * (int64_t)pair[0]) >> 32);
+  return ((hi >> pair[1]) + 1) >> 1;
+}
+
 #if defined(__GNUC__)
 #define RP_ALWAYS_INLINE inline __attribute__((always_inline))
 #else

@@ -320,6 +320,7 @@ static const int8_t kZeroTap[RP_DW_MAX_C] = {0};
 static RP_ALWAYS_INLINE void dw_px_fixed(const rp_conv_t *dw, const int8_t *const taps[9],
                                          int8_t *RP_RESTRICT out, const int32_t C, const int mode) {
   const int32_t *bias = dw->rq.bias, *mul = dw->rq.multiplier, *sh = dw->rq.shift;
+  const int32_t *pairs = dw->rq_pairs;
   const int32_t lo = dw->rq.act_min, hi = dw->rq.act_max;
   for (int32_t c = 0; c < C; c += 4) {
     int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
@@ -344,6 +345,14 @@ static RP_ALWAYS_INLINE void dw_px_fixed(const rp_conv_t *dw, const int8_t *cons
       a3 += (int32_t)px[3] * wt[3];
     }
 #endif
+    if (pairs) { /* the generator's {multiplier, -2 - shift} pairs: no shift test */
+      const int32_t *pr = pairs + 2 * c;
+      out[c] = (int8_t)rp_clamp_mode(rp_requantize_pair(a0, pr), lo, hi, mode);
+      out[c + 1] = (int8_t)rp_clamp_mode(rp_requantize_pair(a1, pr + 2), lo, hi, mode);
+      out[c + 2] = (int8_t)rp_clamp_mode(rp_requantize_pair(a2, pr + 4), lo, hi, mode);
+      out[c + 3] = (int8_t)rp_clamp_mode(rp_requantize_pair(a3, pr + 6), lo, hi, mode);
+      continue;
+    }
     out[c] = (int8_t)rp_clamp_mode(rp_requantize_hi(a0, mul[c], sh[c]), lo, hi, mode);
     out[c + 1] = (int8_t)rp_clamp_mode(rp_requantize_hi(a1, mul[c + 1], sh[c + 1]), lo, hi, mode);
     out[c + 2] = (int8_t)rp_clamp_mode(rp_requantize_hi(a2, mul[c + 2], sh[c + 2]), lo, hi, mode);

@@ -41,6 +41,15 @@ std::string conv_arrays(std::ostringstream &o, const std::string &name, const QC
     array(o, "int16_t", name + "_wx", packed, " RP_MODEL_ALIGN4"); /* read with LDRD */
     x16 = name + "_wx";
   }
+  std::string pairs = "0";
+  if ((pack_x16 && c.dims.kernel == 1) || c.depthwise) { /* the MBConv convs read them */
+    std::vector<std::int32_t> rq(2 * c.dims.out_c);
+    rp_requant_t r{c.bias.data(), c.multiplier.data(), c.shift.data(), 0, 0};
+    if (rp_requant_pairs(&r, c.dims.out_c, rq.data()) == RP_OK) {
+      array(o, "int32_t", name + "_rq", rq);
+      pairs = name + "_rq";
+    }
+  }
   array(o, "int32_t", name + "_b", c.bias);
   array(o, "int32_t", name + "_m", c.multiplier);
   array(o, "int32_t", name + "_s", c.shift);
@@ -49,7 +58,7 @@ std::string conv_arrays(std::ostringstream &o, const std::string &name, const QC
   s << "{" << d.in_h << ", " << d.in_w << ", " << d.in_c << ", " << d.out_h << ", " << d.out_w
     << ", " << d.out_c << ", " << d.kernel << ", " << d.stride << ", " << d.pad << ", "
     << d.input_offset << ", " << name << "_w, {" << name << "_b, " << name << "_m, " << name
-    << "_s, " << d.rq.act_min << ", " << d.rq.act_max << "}, " << x16 << "}";
+    << "_s, " << d.rq.act_min << ", " << d.rq.act_max << "}, " << x16 << ", " << pairs << "}";
   return s.str();
 }
 

@@ -154,4 +154,24 @@ TEST(ConvPackX16, GroupsRowsByFourThenTwoThenOneInSxtb16PairOrder) {
   EXPECT_EQ(rp_conv_pack_x16(nullptr, kRows, kLen, out.data()), RP_ERR_ARG);
 }
 
+TEST(RequantPairs, EqualRequantizeAndRefuseShiftsAboveMinusTwo) {
+  std::vector<int32_t> mult, shift;
+  for (int32_t sh = -31; sh <= -2; ++sh) {
+    mult.push_back((1 << 30) + sh * 1234567);
+    shift.push_back(sh);
+  }
+  const int32_t n = static_cast<int32_t>(shift.size());
+  rp_requant_t rq{nullptr, mult.data(), shift.data(), -128, 127};
+  std::vector<int32_t> pairs(2 * n);
+  ASSERT_EQ(rp_requant_pairs(&rq, n, pairs.data()), RP_OK);
+  std::mt19937 rng(9);
+  for (int i = 0; i < 100000; ++i) {
+    const int32_t v = static_cast<int32_t>(rng()) >> (i % 32), c = i % n;
+    ASSERT_EQ(rp_requantize_pair(v, pairs.data() + 2 * c), rp_requantize(v, mult[c], shift[c]))
+        << v << " shift " << shift[c];
+  }
+  shift[3] = -1; /* needs the 64-bit path: no pairs */
+  EXPECT_EQ(rp_requant_pairs(&rq, n, pairs.data()), RP_ERR_ARG);
+}
+
 } // namespace
