@@ -280,6 +280,19 @@ rp_status rp_requant_pairs(const rp_requant_t *rq, int32_t out_c, int32_t *out) 
   return RP_OK;
 }
 
+rp_status rp_depthwise_pack_x16(const int8_t *weights, int32_t c, int16_t *out) {
+  if (!weights || !out || c <= 0 || c % 4 != 0) return RP_ERR_ARG;
+  for (int32_t g = 0; g < c; g += 4)
+    for (int32_t t = 0; t < 9; ++t, out += 4) {
+      const int8_t *w = weights + t * c + g;
+      out[0] = w[0];
+      out[1] = w[2];
+      out[2] = w[1];
+      out[3] = w[3];
+    }
+  return RP_OK;
+}
+
 rp_status rp_conv_pack_x16(const int8_t *weights, int32_t out_c, int32_t row_len, int16_t *out) {
   if (!weights || !out || out_c <= 0 || row_len <= 0 || row_len % 4 != 0) return RP_ERR_ARG;
   for (int32_t r0 = 0; r0 < out_c;) {

@@ -313,6 +313,17 @@ static const int8_t kZeroTap[RP_DW_MAX_C] = {0};
   "sxtb16 %[ws], %[w], ror #8\n\t"                                                                 \
   "smlabb %[a1], %[xs], %[ws], %[a1]\n\t"                                                          \
   "smlatt %[a3], %[xs], %[ws], %[a3]\n\t"
+/* The same from the generator's int16 weights (rp_depthwise_pack_x16): one LDRD, no extension. */
+#define RP_DW_TAP_X16(toff, woff)                                                                  \
+  "ldr %[p], [%[taps], #" #toff "]\n\t"                                                            \
+  "ldr %[x], [%[p], %[c]]\n\t"                                                                     \
+  "ldrd %[we], %[wo], [%[wp], #" #woff "]\n\t"                                                     \
+  "sxtb16 %[xs], %[x]\n\t"                                                                         \
+  "smlabb %[a0], %[xs], %[we], %[a0]\n\t"                                                          \
+  "smlatt %[a2], %[xs], %[we], %[a2]\n\t"                                                          \
+  "sxtb16 %[xs], %[x], ror #8\n\t"                                                                 \
+  "smlabb %[a1], %[xs], %[wo], %[a1]\n\t"                                                          \
+  "smlatt %[a3], %[xs], %[wo], %[a3]\n\t"
 #endif
 
 /* Depthwise 3x3 of one pixel, every tap a pointer (padding: kZeroTap), inlined with a constant C (a
@@ -322,20 +333,33 @@ static RP_ALWAYS_INLINE void dw_px_fixed(const rp_conv_t *dw, const int8_t *cons
   const int32_t *bias = dw->rq.bias, *mul = dw->rq.multiplier, *sh = dw->rq.shift;
   const int32_t *pairs = dw->rq_pairs;
   const int32_t lo = dw->rq.act_min, hi = dw->rq.act_max;
+#if RP_USE_SIMD32
+  const int16_t *w16 = ((uintptr_t)dw->weights_x16 & 3u) == 0 ? dw->weights_x16 : 0; /* LDRD */
+#endif
   for (int32_t c = 0; c < C; c += 4) {
     int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
     const int8_t *wp = dw->weights + c;
 #if RP_USE_SIMD32
     const int8_t *p;
     uint32_t x, w, xs, ws;
-    __asm__(RP_DW_TAP(0, o0) RP_DW_TAP(4, o1) RP_DW_TAP(8, o2) RP_DW_TAP(12, o3) RP_DW_TAP(16, o4)
-                RP_DW_TAP(20, o5) RP_DW_TAP(24, o6) RP_DW_TAP(28, o7) RP_DW_TAP(32, o8)
-            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [p] "=&r"(p),
-              [x] "=&r"(x), [w] "=&r"(w), [xs] "=&r"(xs), [ws] "=&r"(ws)
-            : [taps] "r"(taps), [c] "r"(c), [wp] "r"(wp), [o0] "i"(0), [o1] "i"(C), [o2] "i"(2 * C),
-              [o3] "i"(3 * C), [o4] "i"(4 * C), [o5] "i"(5 * C), [o6] "i"(6 * C), [o7] "i"(7 * C),
-              [o8] "i"(8 * C)
-            : "memory");
+    if (w16) {
+      const int16_t *wp16 = w16 + c * 9; /* 9 taps x 4 int16 per group of 4 channels */
+      __asm__(RP_DW_TAP_X16(0, 0) RP_DW_TAP_X16(4, 8) RP_DW_TAP_X16(8, 16) RP_DW_TAP_X16(12, 24)
+                  RP_DW_TAP_X16(16, 32) RP_DW_TAP_X16(20, 40) RP_DW_TAP_X16(24, 48)
+                      RP_DW_TAP_X16(28, 56) RP_DW_TAP_X16(32, 64)
+              : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [p] "=&r"(p),
+                [x] "=&r"(x), [we] "=&r"(w), [wo] "=&r"(ws), [xs] "=&r"(xs)
+              : [taps] "r"(taps), [c] "r"(c), [wp] "r"(wp16)
+              : "memory");
+    } else
+      __asm__(RP_DW_TAP(0, o0) RP_DW_TAP(4, o1) RP_DW_TAP(8, o2) RP_DW_TAP(12, o3) RP_DW_TAP(16, o4)
+                  RP_DW_TAP(20, o5) RP_DW_TAP(24, o6) RP_DW_TAP(28, o7) RP_DW_TAP(32, o8)
+              : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [p] "=&r"(p),
+                [x] "=&r"(x), [w] "=&r"(w), [xs] "=&r"(xs), [ws] "=&r"(ws)
+              : [taps] "r"(taps), [c] "r"(c), [wp] "r"(wp), [o0] "i"(0), [o1] "i"(C),
+                [o2] "i"(2 * C), [o3] "i"(3 * C), [o4] "i"(4 * C), [o5] "i"(5 * C), [o6] "i"(6 * C),
+                [o7] "i"(7 * C), [o8] "i"(8 * C)
+              : "memory");
 #else
     for (int32_t t = 0; t < 9; ++t) {
       const int8_t *px = taps[t] + c, *wt = wp + t * C;

@@ -34,10 +34,13 @@ std::string conv_arrays(std::ostringstream &o, const std::string &name, const QC
   array(o, "int8_t", name + "_w", c.weights);
   std::string x16 = "0";
   const std::int32_t row_len = c.dims.kernel * c.dims.kernel * c.dims.in_c;
-  if (pack_x16 && c.dims.in_c % 8 == 0 && !c.depthwise) {
+  if (pack_x16 && c.dims.in_c % 8 == 0) {
     std::vector<std::int16_t> packed(c.weights.size());
-    if (rp_conv_pack_x16(c.weights.data(), c.dims.out_c, row_len, packed.data()) != RP_OK)
-      throw std::invalid_argument(name + ": cannot pack the pointwise weights to int16");
+    const rp_status st =
+        c.depthwise ? rp_depthwise_pack_x16(c.weights.data(), c.dims.in_c, packed.data())
+                    : rp_conv_pack_x16(c.weights.data(), c.dims.out_c, row_len, packed.data());
+    if (st != RP_OK)
+      throw std::invalid_argument(name + ": cannot pack the weights to int16");
     array(o, "int16_t", name + "_wx", packed, " RP_MODEL_ALIGN4"); /* read with LDRD */
     x16 = name + "_wx";
   }
@@ -126,7 +129,7 @@ EmittedC emit_c(const QuantizedModel &m) {
     const QMBConv &b = m.mob[i];
     const std::string n = "mob" + std::to_string(i);
     const std::string e = b.dims.has_expand ? conv_arrays(c, n + "_expand", b.expand, true) : "{0}";
-    const std::string d = conv_arrays(c, n + "_dw", b.depthwise);
+    const std::string d = conv_arrays(c, n + "_dw", b.depthwise, true);
     const std::string p = conv_arrays(c, n + "_project", b.project, true);
     const rp_add_t &a = b.dims.residual;
     std::ostringstream s;

@@ -174,4 +174,23 @@ TEST(RequantPairs, EqualRequantizeAndRefuseShiftsAboveMinusTwo) {
   EXPECT_EQ(rp_requant_pairs(&rq, n, pairs.data()), RP_ERR_ARG);
 }
 
+TEST(DepthwisePackX16, NineTapsOfAGroupOfFourChannelsAreContiguous) {
+  constexpr int32_t kC = 8;
+  std::vector<int8_t> w(9 * kC);
+  for (size_t i = 0; i < w.size(); ++i)
+    w[i] = static_cast<int8_t>(i % 3 ? -int(i) : int(i));
+  std::vector<int16_t> out(w.size(), 777);
+  ASSERT_EQ(rp_depthwise_pack_x16(w.data(), kC, out.data()), RP_OK);
+  for (int32_t g = 0; g < kC / 4; ++g)
+    for (int32_t t = 0; t < 9; ++t) {
+      const int16_t *o = out.data() + (g * 9 + t) * 4;
+      const int8_t *src = w.data() + t * kC + 4 * g;
+      EXPECT_EQ(o[0], src[0]);
+      EXPECT_EQ(o[1], src[2]);
+      EXPECT_EQ(o[2], src[1]);
+      EXPECT_EQ(o[3], src[3]);
+    }
+  EXPECT_EQ(rp_depthwise_pack_x16(w.data(), 6, out.data()), RP_ERR_ARG);
+}
+
 } // namespace
