@@ -209,6 +209,7 @@ static RP_ALWAYS_INLINE int32_t finish_fast(const rq_local *rq, int32_t acc, int
   return rp_clamp_mode(v, rq->lo, rq->hi, mode);
 }
 
+#if RP_USE_SIMD32
 /* Four outputs oc..oc+3, through rq_pairs when the generator emitted them. */
 static RP_ALWAYS_INLINE void finish4(const rq_local *rq, const int32_t *pairs, int32_t oc,
                                      int32_t a0, int32_t a1, int32_t a2, int32_t a3,
@@ -226,6 +227,7 @@ static RP_ALWAYS_INLINE void finish4(const rq_local *rq, const int32_t *pairs, i
   out[oc + 2] = (int8_t)finish_fast(rq, a2, oc + 2, mode);
   out[oc + 3] = (int8_t)finish_fast(rq, a3, oc + 3, mode);
 }
+#endif
 
 /* One pixel, four output channels per pass over the input (each input word sign-extended once for
  * four weight rows). Inlined with a constant cin for the model's channel counts, so the loop runs

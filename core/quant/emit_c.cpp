@@ -39,8 +39,7 @@ std::string conv_arrays(std::ostringstream &o, const std::string &name, const QC
     const rp_status st =
         c.depthwise ? rp_depthwise_pack_x16(c.weights.data(), c.dims.in_c, packed.data())
                     : rp_conv_pack_x16(c.weights.data(), c.dims.out_c, row_len, packed.data());
-    if (st != RP_OK)
-      throw std::invalid_argument(name + ": cannot pack the weights to int16");
+    if (st != RP_OK) throw std::invalid_argument(name + ": cannot pack the weights to int16");
     array(o, "int16_t", name + "_wx", packed, " RP_MODEL_ALIGN4"); /* read with LDRD */
     x16 = name + "_wx";
   }
