@@ -30,7 +30,8 @@ rp_status rp_l2norm_s8(const rp_l2norm_t *p, const int8_t *RP_RESTRICT in,
     const uint32_t s = rp_isqrt32(sum_sq << 10); /* >= 32 */
     const int32_t inv = (int32_t)((0x80000000u + s / 2) / s);
     for (int32_t c = 0; c < C; ++c)
-      out[c] = rp_sat8(rp_requantize_hi((int32_t)in[c] * inv, mul[c], sh[c]));
+      out[c] = (int8_t)rp_clamp_mode(rp_requantize_hi((int32_t)in[c] * inv, mul[c], sh[c]), -128,
+                                     127, RP_CLAMP_S8); /* rp_sat8: one SSAT on the M4 */
   }
   return RP_OK;
 }
