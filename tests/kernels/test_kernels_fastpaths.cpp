@@ -193,4 +193,25 @@ TEST(DepthwisePackX16, NineTapsOfAGroupOfFourChannelsAreContiguous) {
   EXPECT_EQ(rp_depthwise_pack_x16(w.data(), 6, out.data()), RP_ERR_ARG);
 }
 
+TEST(ResidualAddFastPaths, EqualTheRequantizeFormula) {
+  /* rp_add_s8 picks a loop per shift case; every case must give the reference's integers. */
+  std::mt19937 rng(13);
+  std::vector<int8_t> a(256), b(256), out(256);
+  for (int i = 0; i < 256; ++i) {
+    a[i] = static_cast<int8_t>(i - 128);
+    b[i] = static_cast<int8_t>(rng());
+  }
+  const int32_t shifts[][3] = {{-1, 0, -19}, {-3, -2, -20}, {-1, -1, -19}, {0, 0, -1}, {1, -5, 0}};
+  for (const auto &sh : shifts) {
+    const rp_add_t p{2132901431, sh[0], 1073741824, sh[1], 1339689519, sh[2]};
+    ASSERT_EQ(rp_add_s8(&p, a.data(), b.data(), out.data(), 256), RP_OK);
+    for (int i = 0; i < 256; ++i) {
+      const int32_t sa = rp_requantize(a[i] * (1 << RP_ADD_LEFT_SHIFT), p.a_multiplier, sh[0]);
+      const int32_t sb = rp_requantize(b[i] * (1 << RP_ADD_LEFT_SHIFT), p.b_multiplier, sh[1]);
+      ASSERT_EQ(out[i], rp_sat8(rp_requantize(sa + sb, p.out_multiplier, sh[2])))
+          << i << " shifts " << sh[0] << " " << sh[1] << " " << sh[2];
+    }
+  }
+}
+
 } // namespace
