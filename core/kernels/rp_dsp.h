@@ -302,28 +302,35 @@ static RP_ALWAYS_INLINE void rp_dot4_s8_x16(const int8_t *x, const int16_t *w, c
   const int8_t *px = x, *const end = x + n;
   const int16_t *pw = w;
   uint32_t xv, xe, we, wo;
-  __asm__("1:\n\t"
-          "ldr %[xv], [%[px]], #4\n\t"
-          "ldrd %[we], %[wo], [%[pw], #8]\n\t"
-          "sxtb16 %[xe], %[xv]\n\t"
-          "sxtb16 %[xv], %[xv], ror #8\n\t"
-          "smlad %[s1], %[we], %[xe], %[s1]\n\t"
-          "smlad %[s1], %[wo], %[xv], %[s1]\n\t"
-          "ldrd %[we], %[wo], [%[pw], #16]\n\t"
-          "smlad %[s2], %[we], %[xe], %[s2]\n\t"
-          "smlad %[s2], %[wo], %[xv], %[s2]\n\t"
-          "ldrd %[we], %[wo], [%[pw], #24]\n\t"
-          "smlad %[s3], %[we], %[xe], %[s3]\n\t"
-          "smlad %[s3], %[wo], %[xv], %[s3]\n\t"
-          "ldrd %[we], %[wo], [%[pw]], #32\n\t"
-          "smlad %[s0], %[we], %[xe], %[s0]\n\t"
-          "smlad %[s0], %[wo], %[xv], %[s0]\n\t"
-          "cmp %[px], %[end]\n\t"
-          "bne 1b"
-          : [px] "+r"(px), [pw] "+r"(pw), [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2),
-            [s3] "+r"(s3), [xv] "=&r"(xv), [xe] "=&r"(xe), [we] "=&r"(we), [wo] "=&r"(wo)
-          : [end] "r"(end)
-          : "cc", "memory");
+#define RP_DOT4_S8_X16_WORD                                                                        \
+  "ldr %[xv], [%[px]], #4\n\t"                                                                     \
+  "ldrd %[we], %[wo], [%[pw], #8]\n\t"                                                             \
+  "sxtb16 %[xe], %[xv]\n\t"                                                                        \
+  "sxtb16 %[xv], %[xv], ror #8\n\t"                                                                \
+  "smlad %[s1], %[we], %[xe], %[s1]\n\t"                                                           \
+  "smlad %[s1], %[wo], %[xv], %[s1]\n\t"                                                           \
+  "ldrd %[we], %[wo], [%[pw], #16]\n\t"                                                            \
+  "smlad %[s2], %[we], %[xe], %[s2]\n\t"                                                           \
+  "smlad %[s2], %[wo], %[xv], %[s2]\n\t"                                                           \
+  "ldrd %[we], %[wo], [%[pw], #24]\n\t"                                                            \
+  "smlad %[s3], %[we], %[xe], %[s3]\n\t"                                                           \
+  "smlad %[s3], %[wo], %[xv], %[s3]\n\t"                                                           \
+  "ldrd %[we], %[wo], [%[pw]], #32\n\t"                                                            \
+  "smlad %[s0], %[we], %[xe], %[s0]\n\t"                                                           \
+  "smlad %[s0], %[wo], %[xv], %[s0]\n\t"
+#define RP_DOT4_S8_X16_OPERANDS                                                                    \
+  : [px] "+r"(px), [pw] "+r"(pw), [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3),    \
+    [xv] "=&r"(xv), [xe] "=&r"(xe), [we] "=&r"(we), [wo] "=&r"(wo)                                 \
+  : [end] "r"(end)                                                                                 \
+  : "cc", "memory"
+  if ((n & 7) == 0) /* two words a pass: half the loop overhead */
+    __asm__("1:\n\t" RP_DOT4_S8_X16_WORD RP_DOT4_S8_X16_WORD "cmp %[px], %[end]\n\t"
+            "bne 1b" RP_DOT4_S8_X16_OPERANDS);
+  else
+    __asm__("1:\n\t" RP_DOT4_S8_X16_WORD "cmp %[px], %[end]\n\t"
+            "bne 1b" RP_DOT4_S8_X16_OPERANDS);
+#undef RP_DOT4_S8_X16_WORD
+#undef RP_DOT4_S8_X16_OPERANDS
   *a0 = s0;
   *a1 = s1;
   *a2 = s2;
@@ -337,22 +344,29 @@ static RP_ALWAYS_INLINE void rp_dot2_s8_x16(const int8_t *x, const int16_t *w, c
   const int8_t *px = x, *const end = x + n;
   const int16_t *pw = w;
   uint32_t xv, xe, we, wo;
-  __asm__("1:\n\t"
-          "ldr %[xv], [%[px]], #4\n\t"
-          "ldrd %[we], %[wo], [%[pw], #8]\n\t"
-          "sxtb16 %[xe], %[xv]\n\t"
-          "sxtb16 %[xv], %[xv], ror #8\n\t"
-          "smlad %[s1], %[we], %[xe], %[s1]\n\t"
-          "smlad %[s1], %[wo], %[xv], %[s1]\n\t"
-          "ldrd %[we], %[wo], [%[pw]], #16\n\t"
-          "smlad %[s0], %[we], %[xe], %[s0]\n\t"
-          "smlad %[s0], %[wo], %[xv], %[s0]\n\t"
-          "cmp %[px], %[end]\n\t"
-          "bne 1b"
-          : [px] "+r"(px), [pw] "+r"(pw), [s0] "+r"(s0), [s1] "+r"(s1), [xv] "=&r"(xv),
-            [xe] "=&r"(xe), [we] "=&r"(we), [wo] "=&r"(wo)
-          : [end] "r"(end)
-          : "cc", "memory");
+#define RP_DOT2_S8_X16_WORD                                                                        \
+  "ldr %[xv], [%[px]], #4\n\t"                                                                     \
+  "ldrd %[we], %[wo], [%[pw], #8]\n\t"                                                             \
+  "sxtb16 %[xe], %[xv]\n\t"                                                                        \
+  "sxtb16 %[xv], %[xv], ror #8\n\t"                                                                \
+  "smlad %[s1], %[we], %[xe], %[s1]\n\t"                                                           \
+  "smlad %[s1], %[wo], %[xv], %[s1]\n\t"                                                           \
+  "ldrd %[we], %[wo], [%[pw]], #16\n\t"                                                            \
+  "smlad %[s0], %[we], %[xe], %[s0]\n\t"                                                           \
+  "smlad %[s0], %[wo], %[xv], %[s0]\n\t"
+#define RP_DOT2_S8_X16_OPERANDS                                                                    \
+  : [px] "+r"(px), [pw] "+r"(pw), [s0] "+r"(s0), [s1] "+r"(s1), [xv] "=&r"(xv), [xe] "=&r"(xe),  \
+    [we] "=&r"(we), [wo] "=&r"(wo)                                                                 \
+  : [end] "r"(end)                                                                                 \
+  : "cc", "memory"
+  if ((n & 7) == 0)
+    __asm__("1:\n\t" RP_DOT2_S8_X16_WORD RP_DOT2_S8_X16_WORD "cmp %[px], %[end]\n\t"
+            "bne 1b" RP_DOT2_S8_X16_OPERANDS);
+  else
+    __asm__("1:\n\t" RP_DOT2_S8_X16_WORD "cmp %[px], %[end]\n\t"
+            "bne 1b" RP_DOT2_S8_X16_OPERANDS);
+#undef RP_DOT2_S8_X16_WORD
+#undef RP_DOT2_S8_X16_OPERANDS
   *a0 = s0;
   *a1 = s1;
 }
