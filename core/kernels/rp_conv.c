@@ -191,16 +191,162 @@ int32_t rp_pointwise_s8_get_buffer_size(const rp_conv_t *p) {
   return 0;
 }
 
+/* Requantization operands hoisted out of the channel loop (stores through int8_t pointers may alias
+ * anything, so GCC would reload them per channel). */
+typedef struct {
+  const int32_t *bias, *multiplier, *shift;
+  int32_t lo, hi;
+} rq_local;
+
+static inline rq_local rq_hoist(const rp_requant_t *rq) {
+  const rq_local r = {rq->bias, rq->multiplier, rq->shift, rq->act_min, rq->act_max};
+  return r;
+}
+
+static RP_ALWAYS_INLINE int32_t finish_fast(const rq_local *rq, int32_t acc, int32_t oc,
+                                            const int mode) {
+  const int32_t v = rp_requantize_hi(acc, rq->multiplier[oc], rq->shift[oc]);
+  return rp_clamp_mode(v, rq->lo, rq->hi, mode);
+}
+
+#if RP_USE_SIMD32
+/* Four outputs oc..oc+3, through rq_pairs when the generator emitted them. */
+static RP_ALWAYS_INLINE void finish4(const rq_local *rq, const int32_t *pairs, int32_t oc,
+                                     int32_t a0, int32_t a1, int32_t a2, int32_t a3,
+                                     int8_t *RP_RESTRICT out, const int mode) {
+  if (pairs) {
+    pairs += 2 * oc;
+    out[oc] = (int8_t)rp_clamp_mode(rp_requantize_pair(a0, pairs), rq->lo, rq->hi, mode);
+    out[oc + 1] = (int8_t)rp_clamp_mode(rp_requantize_pair(a1, pairs + 2), rq->lo, rq->hi, mode);
+    out[oc + 2] = (int8_t)rp_clamp_mode(rp_requantize_pair(a2, pairs + 4), rq->lo, rq->hi, mode);
+    out[oc + 3] = (int8_t)rp_clamp_mode(rp_requantize_pair(a3, pairs + 6), rq->lo, rq->hi, mode);
+    return;
+  }
+  out[oc] = (int8_t)finish_fast(rq, a0, oc, mode);
+  out[oc + 1] = (int8_t)finish_fast(rq, a1, oc + 1, mode);
+  out[oc + 2] = (int8_t)finish_fast(rq, a2, oc + 2, mode);
+  out[oc + 3] = (int8_t)finish_fast(rq, a3, oc + 3, mode);
+}
+#endif
+
+/* One pixel, four output channels per pass over the input (each input word sign-extended once for
+ * four weight rows). Inlined with a constant cin for the model's channel counts, so the loop runs
+ * on immediate offsets. Sums in another order than rp_dot_s8: same integers. */
+static RP_ALWAYS_INLINE void pointwise_px(const rp_conv_t *p, const int8_t *RP_RESTRICT in,
+                                          int8_t *RP_RESTRICT out, const int32_t cin,
+                                          const int mode) {
+  const rq_local rq = rq_hoist(&p->rq);
+  const int32_t cout = p->out_c;
+  const int8_t *w = p->weights;
+#if RP_USE_SIMD32
+  uint32_t xs[128 / 2]; /* the pixel sign-extended once (cin is 32, 64 or 128) */
+  rp_extend_pairs_s8(in, cin, xs);
+#endif
+  int32_t oc = 0;
+#if RP_USE_SIMD32
+  /* The generator's int16 copy: weight pairs loaded (LDRD: word-aligned), not extended. */
+  if (p->weights_x16 && ((uintptr_t)p->weights_x16 & 3u) == 0) {
+    const int16_t *w16 = p->weights_x16;
+    for (; oc + 4 <= cout; oc += 4, w16 += 4 * cin) {
+      int32_t a0 = rq.bias[oc], a1 = rq.bias[oc + 1], a2 = rq.bias[oc + 2], a3 = rq.bias[oc + 3];
+      rp_dot4_x16_s16(xs, w16, cin, &a0, &a1, &a2, &a3);
+      finish4(&rq, p->rq_pairs, oc, a0, a1, a2, a3, out, mode);
+    }
+    w += oc * cin;
+  }
+#endif
+  for (; oc + 4 <= cout; oc += 4, w += 4 * cin) {
+    int32_t a0 = rq.bias[oc], a1 = rq.bias[oc + 1], a2 = rq.bias[oc + 2], a3 = rq.bias[oc + 3];
+#if RP_USE_SIMD32
+    rp_dot4_x16_s8(xs, w, cin, cin, &a0, &a1, &a2, &a3);
+#else
+    rp_dot4_s8(in, w, cin, cin, &a0, &a1, &a2, &a3);
+#endif
+    out[oc] = (int8_t)finish_fast(&rq, a0, oc, mode);
+    out[oc + 1] = (int8_t)finish_fast(&rq, a1, oc + 1, mode);
+    out[oc + 2] = (int8_t)finish_fast(&rq, a2, oc + 2, mode);
+    out[oc + 3] = (int8_t)finish_fast(&rq, a3, oc + 3, mode);
+  }
+  for (; oc < cout; ++oc, w += cin)
+    out[oc] = (int8_t)finish_fast(&rq, rp_dot_s8(in, w, cin, rq.bias[oc]), oc, mode);
+}
+
+rp_status rp_requant_pairs(const rp_requant_t *rq, int32_t out_c, int32_t *out) {
+  if (!rq || !rq->multiplier || !rq->shift || !out || out_c <= 0) return RP_ERR_ARG;
+  for (int32_t c = 0; c < out_c; ++c)
+    if (rq->shift[c] > -2) return RP_ERR_ARG;
+  for (int32_t c = 0; c < out_c; ++c) {
+    out[2 * c] = rq->multiplier[c];
+    out[2 * c + 1] = -2 - rq->shift[c];
+  }
+  return RP_OK;
+}
+
+rp_status rp_depthwise_pack_x16(const int8_t *weights, int32_t c, int16_t *out) {
+  if (!weights || !out || c <= 0 || c % 4 != 0) return RP_ERR_ARG;
+  for (int32_t g = 0; g < c; g += 4)
+    for (int32_t t = 0; t < 9; ++t, out += 4) {
+      const int8_t *w = weights + t * c + g;
+      out[0] = w[0];
+      out[1] = w[2];
+      out[2] = w[1];
+      out[3] = w[3];
+    }
+  return RP_OK;
+}
+
+rp_status rp_conv_pack_x16(const int8_t *weights, int32_t out_c, int32_t row_len, int16_t *out) {
+  if (!weights || !out || out_c <= 0 || row_len <= 0 || row_len % 4 != 0) return RP_ERR_ARG;
+  for (int32_t r0 = 0; r0 < out_c;) {
+    const int32_t rows = out_c - r0 >= 4 ? 4 : (out_c - r0 >= 2 ? 2 : 1);
+    for (int32_t j = 0; j < row_len; j += 4)
+      for (int32_t r = 0; r < rows; ++r, out += 4) {
+        const int8_t *w = weights + (r0 + r) * row_len + j;
+        out[0] = w[0];
+        out[1] = w[2];
+        out[2] = w[1];
+        out[3] = w[3];
+      }
+    r0 += rows;
+  }
+  return RP_OK;
+}
+
+/* Other widths: one channel at a time. */
+static void pointwise_px_any(const rp_conv_t *p, const int8_t *RP_RESTRICT in,
+                             int8_t *RP_RESTRICT out) {
+  const rq_local rq = rq_hoist(&p->rq);
+  const int32_t cin = p->in_c, cout = p->out_c;
+  const int8_t *w = p->weights;
+  for (int32_t oc = 0; oc < cout; ++oc, w += cin)
+    out[oc] = (int8_t)finish_fast(&rq, rp_dot_s8(in, w, cin, rq.bias[oc]), oc, RP_CLAMP_ANY);
+}
+
+/* pointwise_px with constant width and clamp mode (one copy of the loop for each). */
+#define RP_PW_WIDTH(C)                                                                             \
+  case C:                                                                                          \
+    if (mode == RP_CLAMP_S8)                                                                       \
+      pointwise_px(p, in, out, C, RP_CLAMP_S8);                                                    \
+    else if (mode == RP_CLAMP_RELU)                                                                \
+      pointwise_px(p, in, out, C, RP_CLAMP_RELU);                                                  \
+    else                                                                                           \
+      pointwise_px(p, in, out, C, RP_CLAMP_ANY);                                                   \
+    break;
+
 rp_status rp_pointwise_s8(const rp_conv_t *p, const int8_t *RP_RESTRICT in, int32_t pixels,
                           int8_t *RP_RESTRICT out) {
   if (!p || !in || !out || !p->weights || !p->rq.bias || !p->rq.multiplier || !p->rq.shift ||
       p->in_c <= 0 || p->out_c <= 0 || pixels < 0 || p->input_offset != 0)
     return RP_ERR_ARG;
   const int32_t cin = p->in_c, cout = p->out_c;
-  for (int32_t i = 0; i < pixels; ++i, in += cin) {
-    const int8_t *w = p->weights;
-    for (int32_t oc = 0; oc < cout; ++oc, w += cin)
-      *out++ = (int8_t)finish(&p->rq, rp_dot_s8(in, w, cin, p->rq.bias[oc]), oc);
+  const int mode = rp_clamp_mode_of(p->rq.act_min, p->rq.act_max);
+  for (int32_t i = 0; i < pixels; ++i, in += cin, out += cout) {
+    switch (cin) { /* RNNPool-Face-M4's widths */
+      RP_PW_WIDTH(32)
+      RP_PW_WIDTH(64)
+      RP_PW_WIDTH(128)
+    default: pointwise_px_any(p, in, out); break;
+    }
   }
   return RP_OK;
 }

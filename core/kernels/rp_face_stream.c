@@ -381,6 +381,131 @@ static void pool_row(rp_face_stream_t *s, int32_t i) {
 
 /* ---- MBConv blocks: expansion ring one pixel ahead, depthwise pixel, projection ---- */
 
+/* finish_rq with the requantization through the high product word (same integers) and the operands
+ * read once per call site, not per channel (int8 stores may alias them). */
+static inline int32_t finish_hi(const int32_t *multiplier, const int32_t *shift, int32_t lo,
+                                int32_t hi, int32_t acc, int32_t c) {
+  return rp_clamp(rp_requantize_hi(acc, multiplier[c], shift[c]), lo, hi);
+}
+
+#define RP_DW_MAX_C 128
+/* Stands in for the taps in the zero padding, so every pixel takes the same path. */
+static const int8_t kZeroTap[RP_DW_MAX_C] = {0};
+
+#if RP_USE_SIMD32
+/* One tap of four channels: SXTB16 pairs channels (0, 2) and (1, 3) of the input and weight words,
+ * SMLABB / SMLATT accumulate each channel on its own. */
+#define RP_DW_TAP(toff, wop)                                                                       \
+  "ldr %[p], [%[taps], #" #toff "]\n\t"                                                            \
+  "ldr %[x], [%[p], %[c]]\n\t"                                                                     \
+  "ldr %[w], [%[wp], %[" #wop "]]\n\t"                                                             \
+  "sxtb16 %[xs], %[x]\n\t"                                                                         \
+  "sxtb16 %[ws], %[w]\n\t"                                                                         \
+  "smlabb %[a0], %[xs], %[ws], %[a0]\n\t"                                                          \
+  "smlatt %[a2], %[xs], %[ws], %[a2]\n\t"                                                          \
+  "sxtb16 %[xs], %[x], ror #8\n\t"                                                                 \
+  "sxtb16 %[ws], %[w], ror #8\n\t"                                                                 \
+  "smlabb %[a1], %[xs], %[ws], %[a1]\n\t"                                                          \
+  "smlatt %[a3], %[xs], %[ws], %[a3]\n\t"
+/* The same from the generator's int16 weights (rp_depthwise_pack_x16): one LDRD, no extension. */
+#define RP_DW_TAP_X16(toff, woff)                                                                  \
+  "ldr %[p], [%[taps], #" #toff "]\n\t"                                                            \
+  "ldr %[x], [%[p], %[c]]\n\t"                                                                     \
+  "ldrd %[we], %[wo], [%[wp], #" #woff "]\n\t"                                                     \
+  "sxtb16 %[xs], %[x]\n\t"                                                                         \
+  "smlabb %[a0], %[xs], %[we], %[a0]\n\t"                                                          \
+  "smlatt %[a2], %[xs], %[we], %[a2]\n\t"                                                          \
+  "sxtb16 %[xs], %[x], ror #8\n\t"                                                                 \
+  "smlabb %[a1], %[xs], %[wo], %[a1]\n\t"                                                          \
+  "smlatt %[a3], %[xs], %[wo], %[a3]\n\t"
+#endif
+
+/* Depthwise 3x3 of one pixel, every tap a pointer (padding: kZeroTap), inlined with a constant C (a
+ * multiple of 4) so the weight offsets are immediates. Four channels a pass. */
+static RP_ALWAYS_INLINE void dw_px_fixed(const rp_conv_t *dw, const int8_t *const taps[9],
+                                         int8_t *RP_RESTRICT out, const int32_t C, const int mode) {
+  const int32_t *bias = dw->rq.bias, *mul = dw->rq.multiplier, *sh = dw->rq.shift;
+  const int32_t *pairs = dw->rq_pairs;
+  const int32_t lo = dw->rq.act_min, hi = dw->rq.act_max;
+#if RP_USE_SIMD32
+  const int16_t *w16 = ((uintptr_t)dw->weights_x16 & 3u) == 0 ? dw->weights_x16 : 0; /* LDRD */
+#endif
+  for (int32_t c = 0; c < C; c += 4) {
+    int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
+    const int8_t *wp = dw->weights + c;
+#if RP_USE_SIMD32
+    const int8_t *p;
+    uint32_t x, w, xs, ws;
+    if (w16) {
+      const int16_t *wp16 = w16 + c * 9; /* 9 taps x 4 int16 per group of 4 channels */
+      __asm__(RP_DW_TAP_X16(0, 0) RP_DW_TAP_X16(4, 8) RP_DW_TAP_X16(8, 16) RP_DW_TAP_X16(12, 24)
+                  RP_DW_TAP_X16(16, 32) RP_DW_TAP_X16(20, 40) RP_DW_TAP_X16(24, 48)
+                      RP_DW_TAP_X16(28, 56) RP_DW_TAP_X16(32, 64)
+              : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [p] "=&r"(p),
+                [x] "=&r"(x), [we] "=&r"(w), [wo] "=&r"(ws), [xs] "=&r"(xs)
+              : [taps] "r"(taps), [c] "r"(c), [wp] "r"(wp16)
+              : "memory");
+    } else
+      __asm__(RP_DW_TAP(0, o0) RP_DW_TAP(4, o1) RP_DW_TAP(8, o2) RP_DW_TAP(12, o3) RP_DW_TAP(16, o4)
+                  RP_DW_TAP(20, o5) RP_DW_TAP(24, o6) RP_DW_TAP(28, o7) RP_DW_TAP(32, o8)
+              : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [p] "=&r"(p),
+                [x] "=&r"(x), [w] "=&r"(w), [xs] "=&r"(xs), [ws] "=&r"(ws)
+              : [taps] "r"(taps), [c] "r"(c), [wp] "r"(wp), [o0] "i"(0), [o1] "i"(C),
+                [o2] "i"(2 * C), [o3] "i"(3 * C), [o4] "i"(4 * C), [o5] "i"(5 * C), [o6] "i"(6 * C),
+                [o7] "i"(7 * C), [o8] "i"(8 * C)
+              : "memory");
+#else
+    for (int32_t t = 0; t < 9; ++t) {
+      const int8_t *px = taps[t] + c, *wt = wp + t * C;
+      a0 += (int32_t)px[0] * wt[0];
+      a1 += (int32_t)px[1] * wt[1];
+      a2 += (int32_t)px[2] * wt[2];
+      a3 += (int32_t)px[3] * wt[3];
+    }
+#endif
+    if (pairs) { /* the generator's {multiplier, -2 - shift} pairs: no shift test */
+      const int32_t *pr = pairs + 2 * c;
+      out[c] = (int8_t)rp_clamp_mode(rp_requantize_pair(a0, pr), lo, hi, mode);
+      out[c + 1] = (int8_t)rp_clamp_mode(rp_requantize_pair(a1, pr + 2), lo, hi, mode);
+      out[c + 2] = (int8_t)rp_clamp_mode(rp_requantize_pair(a2, pr + 4), lo, hi, mode);
+      out[c + 3] = (int8_t)rp_clamp_mode(rp_requantize_pair(a3, pr + 6), lo, hi, mode);
+      continue;
+    }
+    out[c] = (int8_t)rp_clamp_mode(rp_requantize_hi(a0, mul[c], sh[c]), lo, hi, mode);
+    out[c + 1] = (int8_t)rp_clamp_mode(rp_requantize_hi(a1, mul[c + 1], sh[c + 1]), lo, hi, mode);
+    out[c + 2] = (int8_t)rp_clamp_mode(rp_requantize_hi(a2, mul[c + 2], sh[c + 2]), lo, hi, mode);
+    out[c + 3] = (int8_t)rp_clamp_mode(rp_requantize_hi(a3, mul[c + 3], sh[c + 3]), lo, hi, mode);
+  }
+}
+
+/* Depthwise 3x3 of one pixel; a null tap is zero padding. Weights [ky][kx][c]. */
+static void dw_px(const rp_conv_t *dw, const int8_t *const taps[9], int32_t C,
+                  int8_t *RP_RESTRICT out) {
+  if (C == 64 || C == 128) { /* RNNPool-Face-M4's hidden widths */
+    const int8_t *full[9];
+    for (int32_t t = 0; t < 9; ++t)
+      full[t] = taps[t] ? taps[t] : kZeroTap;
+    const int relu = rp_clamp_mode_of(dw->rq.act_min, dw->rq.act_max) == RP_CLAMP_RELU;
+    if (C == 64 && relu)
+      dw_px_fixed(dw, full, out, 64, RP_CLAMP_RELU);
+    else if (C == 64)
+      dw_px_fixed(dw, full, out, 64, RP_CLAMP_ANY);
+    else if (relu)
+      dw_px_fixed(dw, full, out, 128, RP_CLAMP_RELU);
+    else
+      dw_px_fixed(dw, full, out, 128, RP_CLAMP_ANY);
+    return;
+  }
+  const int32_t *mul = dw->rq.multiplier, *sh = dw->rq.shift;
+  const int32_t lo = dw->rq.act_min, hi = dw->rq.act_max;
+  for (int32_t c = 0; c < C; ++c) {
+    int32_t acc = dw->rq.bias[c];
+    for (int32_t t = 0; t < 9; ++t)
+      if (taps[t]) acc += (int32_t)taps[t][c] * (int32_t)dw->weights[t * C + c];
+    out[c] = (int8_t)finish_hi(mul, sh, lo, hi, acc, c);
+  }
+}
+
 static const int8_t *mob_source_px(rp_face_stream_t *s, int32_t b, int32_t y, int32_t x) {
   const rp_stream_shape_t *in = &s->blk_in[b];
   if (b == 0) return (const int8_t *)s->buf[RP_STREAM_BUF_PAD_ROW] + x * in->c;
@@ -412,7 +537,7 @@ static void mob_out_row(rp_face_stream_t *s, int32_t b, int32_t o, int32_t fill_
   const rp_conv_t *dw = &k->depthwise;
   const int32_t st = k->stride, H = s->blk_in[b].h, W = s->blk_in[b].w, C = k->hidden_c;
   const int32_t Co = k->out_c;
-  int8_t *dw_px = (int8_t *)s->buf[RP_STREAM_BUF_SCRATCH], *proj = dw_px + C;
+  int8_t *dw_out = (int8_t *)s->buf[RP_STREAM_BUF_SCRATCH], *proj = dw_out + C;
   for (int32_t x = 0; x < s->blk_out[b].w; ++x) {
     if (fill_row >= 0) mob_fill(s, b, fill_row, min32(x * st + 1, W - 1));
     const int8_t *taps[9];
@@ -422,18 +547,13 @@ static void mob_out_row(rp_face_stream_t *s, int32_t b, int32_t o, int32_t fill_
                     ? 0
                     : ring_px(s, RP_STREAM_BUF_EXPAND0 + b, W, C, iy, ix);
     }
-    for (int32_t c = 0; c < C; ++c) { /* depthwise 3x3, weights [ky][kx][c] */
-      int32_t acc = dw->rq.bias[c];
-      for (int32_t t = 0; t < 9; ++t)
-        if (taps[t]) acc += (int32_t)taps[t][c] * (int32_t)dw->weights[t * C + c];
-      dw_px[c] = (int8_t)finish_rq(&dw->rq, acc, c);
-    }
+    dw_px(dw, taps, C, dw_out);
     int8_t *out = mob_out_px(s, b, o, x);
     if (k->has_residual) { /* in place: `out` holds the block input pixel of row o */
-      rp_pointwise_s8(&k->project, dw_px, 1, proj);
+      rp_pointwise_s8(&k->project, dw_out, 1, proj);
       rp_add_s8(&k->residual, out, proj, out, Co);
     } else {
-      rp_pointwise_s8(&k->project, dw_px, 1, out);
+      rp_pointwise_s8(&k->project, dw_out, 1, out);
     }
     digest(s, RP_STREAM_LAYER_MOB0 + b, out, Co);
   }
@@ -488,13 +608,87 @@ static void head_fill(rp_face_stream_t *s, int32_t k, int32_t y, int32_t x_last)
   time_enter(s, prev);
 }
 
-static int32_t head_conv_px(const rp_conv_t *p, const int8_t *const taps[9], int32_t oc) {
+/* A 3x3 head at one pixel, any width: one output channel at a time (a null tap is padding). */
+static void head_conv_any(const rp_conv_t *p, const int8_t *const taps[9], int16_t *out) {
   const int32_t C = p->in_c;
-  const int8_t *w = p->weights + oc * 9 * C;
-  int32_t acc = p->rq.bias[oc];
-  for (int32_t t = 0; t < 9; ++t)
-    if (taps[t]) acc = rp_dot_s8(taps[t], w + t * C, C, acc);
-  return finish_rq(&p->rq, acc, oc);
+  for (int32_t oc = 0; oc < p->out_c; ++oc) {
+    const int8_t *w = p->weights + oc * 9 * C;
+    int32_t acc = p->rq.bias[oc];
+    for (int32_t t = 0; t < 9; ++t)
+      if (taps[t]) acc = rp_dot_s8(taps[t], w + t * C, C, acc);
+    out[oc] = (int16_t)rp_clamp(rp_requantize_hi(acc, p->rq.multiplier[oc], p->rq.shift[oc]),
+                                p->rq.act_min, p->rq.act_max);
+  }
+}
+
+/* The accumulators of output channels oc.. of a 3x3 head at one pixel (a null tap is zero padding),
+ * four or two channels a pass so each input word is sign-extended once for all of them; inlined
+ * with a constant C. Writes the requantized int16 outputs. */
+static RP_ALWAYS_INLINE void head_conv_px(const rp_conv_t *p, const int8_t *const taps[9],
+                                          int16_t *out, const int32_t C) {
+  const int32_t n = p->out_c, K = 9 * C;
+  const int32_t *bias = p->rq.bias, *mul = p->rq.multiplier, *sh = p->rq.shift;
+  const int32_t lo = p->rq.act_min, hi = p->rq.act_max;
+  int32_t oc = 0;
+#if RP_USE_SIMD32
+  /* The generator's int16 copy (rp_conv_pack_x16): groups of 4 rows, then one of 2; tap t of a
+   * group starts t * C / 4 words (of 4 or 2 rows x 4 int16) in. LDRD needs word alignment. */
+  const int16_t *w16 = p->weights_x16;
+  if (w16 && ((uintptr_t)w16 & 3u) == 0) {
+    for (; oc + 4 <= n; oc += 4) {
+      const int16_t *g = w16 + oc * K;
+      int32_t a0 = bias[oc], a1 = bias[oc + 1], a2 = bias[oc + 2], a3 = bias[oc + 3];
+      for (int32_t t = 0; t < 9; ++t)
+        if (taps[t]) rp_dot4_s8_x16(taps[t], g + t * C * 4, C, &a0, &a1, &a2, &a3);
+      out[oc] = (int16_t)finish_hi(mul, sh, lo, hi, a0, oc);
+      out[oc + 1] = (int16_t)finish_hi(mul, sh, lo, hi, a1, oc + 1);
+      out[oc + 2] = (int16_t)finish_hi(mul, sh, lo, hi, a2, oc + 2);
+      out[oc + 3] = (int16_t)finish_hi(mul, sh, lo, hi, a3, oc + 3);
+    }
+    if (oc + 2 <= n) {
+      const int16_t *g = w16 + oc * K;
+      int32_t a0 = bias[oc], a1 = bias[oc + 1];
+      for (int32_t t = 0; t < 9; ++t)
+        if (taps[t]) rp_dot2_s8_x16(taps[t], g + t * C * 2, C, &a0, &a1);
+      out[oc] = (int16_t)finish_hi(mul, sh, lo, hi, a0, oc);
+      out[oc + 1] = (int16_t)finish_hi(mul, sh, lo, hi, a1, oc + 1);
+      oc += 2;
+    }
+  }
+#endif
+  for (; oc + 4 <= n; oc += 4) {
+    const int8_t *w = p->weights + oc * K;
+    int32_t a0 = bias[oc], a1 = bias[oc + 1], a2 = bias[oc + 2], a3 = bias[oc + 3];
+    for (int32_t t = 0; t < 9; ++t)
+      if (taps[t]) rp_dot4_s8(taps[t], w + t * C, K, C, &a0, &a1, &a2, &a3);
+    out[oc] = (int16_t)finish_hi(mul, sh, lo, hi, a0, oc);
+    out[oc + 1] = (int16_t)finish_hi(mul, sh, lo, hi, a1, oc + 1);
+    out[oc + 2] = (int16_t)finish_hi(mul, sh, lo, hi, a2, oc + 2);
+    out[oc + 3] = (int16_t)finish_hi(mul, sh, lo, hi, a3, oc + 3);
+  }
+  for (; oc + 2 <= n; oc += 2) {
+    const int8_t *w = p->weights + oc * K;
+    int32_t a0 = bias[oc], a1 = bias[oc + 1];
+    for (int32_t t = 0; t < 9; ++t)
+      if (taps[t]) rp_dot2_s8(taps[t], w + t * C, K, C, &a0, &a1);
+    out[oc] = (int16_t)finish_hi(mul, sh, lo, hi, a0, oc);
+    out[oc + 1] = (int16_t)finish_hi(mul, sh, lo, hi, a1, oc + 1);
+  }
+  for (; oc < n; ++oc) {
+    const int8_t *w = p->weights + oc * K;
+    int32_t acc = bias[oc];
+    for (int32_t t = 0; t < 9; ++t)
+      if (taps[t]) acc = rp_dot_s8(taps[t], w + t * C, C, acc);
+    out[oc] = (int16_t)finish_hi(mul, sh, lo, hi, acc, oc);
+  }
+}
+
+static void head_conv(const rp_conv_t *p, const int8_t *const taps[9], int16_t *out) {
+  switch (p->in_c) { /* RNNPool-Face-M4's head widths */
+  case 32: head_conv_px(p, taps, out, 32); break;
+  case 64: head_conv_px(p, taps, out, 64); break;
+  default: head_conv_any(p, taps, out); break;
+  }
 }
 
 static int16_t sat16(int32_t v) {
@@ -569,12 +763,10 @@ static void head_out_row(rp_face_stream_t *s, int32_t k, int32_t o, int32_t fill
                     ? ring_px(s, RP_STREAM_BUF_WINDOW0 + k, W, C, iy, ix)
                     : 0;
     }
-    for (int32_t oc = 0; oc < nl; ++oc)
-      loc[oc] = (int16_t)head_conv_px(lc, taps, oc);
+    head_conv(lc, taps, loc);
     digest(s, RP_STREAM_LAYER_LOC0 + 2 * k, loc, nl * 2);
     time_enter(s, RP_STREAM_LAYER_LOC0 + 2 * k + 1);
-    for (int32_t oc = 0; oc < nc; ++oc)
-      conf[oc] = (int16_t)head_conv_px(cf, taps, oc);
+    head_conv(cf, taps, conf);
     digest(s, RP_STREAM_LAYER_LOC0 + 2 * k + 1, conf, nc * 2);
     if (s->head_sink) s->head_sink(s->head_ctx, k, o, x, loc, conf);
     decode_px(s, k, o, x, loc, conf, nc);

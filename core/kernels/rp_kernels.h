@@ -87,6 +87,16 @@ typedef struct {
   int32_t input_offset;  /* added to each input value (uint8 input: minus its zero point) */
   const int8_t *weights; /* [out_c][kernel][kernel][in_c] (OHWI) */
   rp_requant_t rq;
+  /* Optional (null: unused): `weights` sign-extended to int16 in the order the Cortex-M4 SMLAD
+   * loops read (rp_conv_pack_x16; depthwise: rp_depthwise_pack_x16), a derived copy the generator
+   * emits for the firmware's MBConv convs and heads so the inner loops load weight pairs instead
+   * of extending bytes.
+   * Same integers as `weights`; the host leaves it null. */
+  const int16_t *weights_x16;
+  /* Optional (null: unused): [out_c][2] = {rq.multiplier[c], -2 - rq.shift[c]} when every shift
+   * is <= -2 (rp_requant_pairs): the requantization without the per-channel shift test and with
+   * one LDRD. A derived copy the generator emits for the firmware; same integers. */
+  const int32_t *rq_pairs;
 } rp_conv_t;
 
 /* Input rows needed for output rows [out_row0, out_row1): [*first, *first + *count), clipped to
@@ -119,6 +129,22 @@ rp_status rp_depthwise3x3_s8_rows(const rp_conv_t *p, const int8_t *const rows[3
                                   int8_t *RP_RESTRICT out);
 
 /* Pointwise 1x1 over `pixels` pixels: weights [out_c][in_c]; kernel/stride/pad/h/w ignored. */
+
+/* rp_conv_t.weights_x16 of a depthwise 3x3 from its weights [9][c] (c a multiple of 4): per
+ * group of 4 channels, per tap, w[t][4g], w[t][4g+2], w[t][4g+1], w[t][4g+3] (the 9 taps of a
+ * group are contiguous). out holds 9 * c int16. RP_ERR_ARG for null pointers or a bad c. */
+rp_status rp_depthwise_pack_x16(const int8_t *weights, int32_t c, int16_t *out);
+
+/* rp_conv_t.weights_x16 from int8 weights [out_c][row_len] (row_len = kernel^2 * in_c, a multiple
+ * of 4). Rows go in groups of 4 (then 2, then 1 for the rest); a group stores, for each 4-byte
+ * word j of its rows, row by row the pairs SXTB16 makes: w[4j], w[4j+2], w[4j+1], w[4j+3]. So
+ * one pass over the input reads the group's weights sequentially with short offsets. out holds
+ * out_c * row_len int16. RP_ERR_ARG for null pointers or a bad row_len. */
+/* rp_conv_t.rq_pairs from rq (out_c channels): RP_ERR_ARG when a pointer is null or a shift is
+ * above -2 (then the field stays null and the kernels use rq). out holds 2 * out_c int32. */
+rp_status rp_requant_pairs(const rp_requant_t *rq, int32_t out_c, int32_t *out);
+
+rp_status rp_conv_pack_x16(const int8_t *weights, int32_t out_c, int32_t row_len, int16_t *out);
 int32_t rp_pointwise_s8_get_buffer_size(const rp_conv_t *p);
 rp_status rp_pointwise_s8(const rp_conv_t *p, const int8_t *RP_RESTRICT in, int32_t pixels,
                           int8_t *RP_RESTRICT out);

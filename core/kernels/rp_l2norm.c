@@ -3,6 +3,7 @@
 // input scale cancels), inv = 2^31 / s = 2^26 / ||x||, then x * inv = 2^26 * x / ||x|| is
 // requantized per channel with scale[c] / s_out * 2^-26 folded into the multiplier. One division
 // per pixel, none per element. The 1e-10 epsilon of the float op is below integer resolution.
+#include "core/kernels/rp_dsp.h"
 #include "core/kernels/rp_kernels.h"
 
 #define RP_L2NORM_MAX_CHANNELS 128 /* sum x^2 << 10 must fit 32 bits: 128 * 128^2 * 2^10 = 2^31 */
@@ -18,10 +19,9 @@ rp_status rp_l2norm_s8(const rp_l2norm_t *p, const int8_t *RP_RESTRICT in,
       p->channels > RP_L2NORM_MAX_CHANNELS)
     return RP_ERR_ARG;
   const int32_t C = p->channels;
+  const int32_t *mul = p->multiplier, *sh = p->shift;
   for (int32_t i = 0; i < p->pixels; ++i, in += C, out += C) {
-    uint32_t sum_sq = 0;
-    for (int32_t c = 0; c < C; ++c)
-      sum_sq += (uint32_t)((int32_t)in[c] * (int32_t)in[c]);
+    const uint32_t sum_sq = (uint32_t)rp_sumsq_s8(in, C); /* SMLAD on the DSP path */
     if (sum_sq == 0) {
       for (int32_t c = 0; c < C; ++c)
         out[c] = 0;
@@ -30,7 +30,8 @@ rp_status rp_l2norm_s8(const rp_l2norm_t *p, const int8_t *RP_RESTRICT in,
     const uint32_t s = rp_isqrt32(sum_sq << 10); /* >= 32 */
     const int32_t inv = (int32_t)((0x80000000u + s / 2) / s);
     for (int32_t c = 0; c < C; ++c)
-      out[c] = rp_sat8(rp_requantize((int32_t)in[c] * inv, p->multiplier[c], p->shift[c]));
+      out[c] = (int8_t)rp_clamp_mode(rp_requantize_hi((int32_t)in[c] * inv, mul[c], sh[c]), -128,
+                                     127, RP_CLAMP_S8); /* rp_sat8: one SSAT on the M4 */
   }
   return RP_OK;
 }

@@ -75,15 +75,49 @@ rp_status rp_mbconv_s8(const rp_mbconv_t *p, const int8_t *RP_RESTRICT in, int8_
   return RP_OK;
 }
 
+/* rp_requantize_hi with the shift's case known at compile time (kind), for loops that hoist it. */
+enum { RQ_FAST = 0, RQ_MINUS1 = 1, RQ_ZERO = 2, RQ_OTHER = 3 };
+
+static int32_t rq_kind(int32_t shift) {
+  return shift <= -2 ? RQ_FAST : (shift == -1 ? RQ_MINUS1 : (shift == 0 ? RQ_ZERO : RQ_OTHER));
+}
+
+static RP_ALWAYS_INLINE int32_t rq_by_kind(int32_t v, int32_t m, int32_t s, const int kind) {
+  const int64_t product = (int64_t)v * (int64_t)m;
+  if (kind == RQ_FAST) return (((int32_t)(product >> 32) >> (-2 - s)) + 1) >> 1;
+  if (kind == RQ_MINUS1) return (int32_t)((product + ((int64_t)1 << 31)) >> 32);
+  if (kind == RQ_ZERO) {
+    const int32_t r = (int32_t)(product >> 30);
+    return (r >> 1) + (r & 1);
+  }
+  return rp_requantize_hi(v, m, s);
+}
+
+/* The element loop with the three requantizations' cases fixed (the same integers as the generic
+ * form: each case is rp_requantize_hi's). */
+static RP_ALWAYS_INLINE void add_loop(const rp_add_t *p, const int8_t *a, const int8_t *b,
+                                      int8_t *out, int32_t count, const int ka, const int kb,
+                                      const int ko) {
+  const int32_t am = p->a_multiplier, as = p->a_shift, bm = p->b_multiplier, bs = p->b_shift;
+  const int32_t om = p->out_multiplier, os = p->out_shift;
+  for (int32_t i = 0; i < count; ++i) {
+    const int32_t sa = rq_by_kind((int32_t)a[i] * (1 << RP_ADD_LEFT_SHIFT), am, as, ka);
+    const int32_t sb = rq_by_kind((int32_t)b[i] * (1 << RP_ADD_LEFT_SHIFT), bm, bs, kb);
+    out[i] = (int8_t)rp_clamp_mode(rq_by_kind(sa + sb, om, os, ko), -128, 127, RP_CLAMP_S8);
+  }
+}
+
 rp_status rp_add_s8(const rp_add_t *p, const int8_t *a, const int8_t *b, int8_t *out,
                     int32_t count) {
   if (!p || !a || !b || !out || count < 0) return RP_ERR_ARG;
-  for (int32_t i = 0; i < count; ++i) {
-    const int32_t sa =
-        rp_requantize((int32_t)a[i] * (1 << RP_ADD_LEFT_SHIFT), p->a_multiplier, p->a_shift);
-    const int32_t sb =
-        rp_requantize((int32_t)b[i] * (1 << RP_ADD_LEFT_SHIFT), p->b_multiplier, p->b_shift);
-    out[i] = rp_sat8(rp_requantize(sa + sb, p->out_multiplier, p->out_shift));
-  }
+  const int32_t ka = rq_kind(p->a_shift), kb = rq_kind(p->b_shift), ko = rq_kind(p->out_shift);
+  /* The parameters live in locals in add_loop: stores through int8_t pointers may alias *p, so
+   * GCC would reload all six per element. RNNPool-Face-M4's adds: a -1, b 0, out <= -2. */
+  if (ka == RQ_MINUS1 && kb == RQ_ZERO && ko == RQ_FAST)
+    add_loop(p, a, b, out, count, RQ_MINUS1, RQ_ZERO, RQ_FAST);
+  else if (ka == RQ_FAST && kb == RQ_FAST && ko == RQ_FAST)
+    add_loop(p, a, b, out, count, RQ_FAST, RQ_FAST, RQ_FAST);
+  else
+    add_loop(p, a, b, out, count, RQ_OTHER, RQ_OTHER, RQ_OTHER);
   return RP_OK;
 }

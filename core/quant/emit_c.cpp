@@ -16,9 +16,9 @@ namespace {
 
 template <class T>
 void array(std::ostringstream &o, const char *type, const std::string &name,
-           const std::vector<T> &v) {
-  o << "static const " << type << " " << name << "[" << std::max<std::size_t>(1, v.size())
-    << "] = {";
+           const std::vector<T> &v, const char *attribute = "") {
+  o << "static const " << type << " " << name << "[" << std::max<std::size_t>(1, v.size()) << "]"
+    << attribute << " = {";
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (i % 16 == 0) o << "\n   ";
     o << " " << static_cast<long long>(v[i]) << ",";
@@ -27,8 +27,31 @@ void array(std::ostringstream &o, const char *type, const std::string &name,
   o << "\n};\n";
 }
 
-std::string conv_arrays(std::ostringstream &o, const std::string &name, const QConv &c) {
+// pack_x16: also emit the int16 copy of a conv's weights that the Cortex-M4 loops read
+// (rp_conv_t.weights_x16; derived from the int8 weights, so the model digest does not cover it).
+std::string conv_arrays(std::ostringstream &o, const std::string &name, const QConv &c,
+                        bool pack_x16 = false) {
   array(o, "int8_t", name + "_w", c.weights);
+  std::string x16 = "0";
+  const std::int32_t row_len = c.dims.kernel * c.dims.kernel * c.dims.in_c;
+  if (pack_x16 && c.dims.in_c % 8 == 0) {
+    std::vector<std::int16_t> packed(c.weights.size());
+    const rp_status st =
+        c.depthwise ? rp_depthwise_pack_x16(c.weights.data(), c.dims.in_c, packed.data())
+                    : rp_conv_pack_x16(c.weights.data(), c.dims.out_c, row_len, packed.data());
+    if (st != RP_OK) throw std::invalid_argument(name + ": cannot pack the weights to int16");
+    array(o, "int16_t", name + "_wx", packed, " RP_MODEL_ALIGN4"); /* read with LDRD */
+    x16 = name + "_wx";
+  }
+  std::string pairs = "0";
+  if ((pack_x16 && c.dims.kernel == 1) || c.depthwise) { /* the MBConv convs read them */
+    std::vector<std::int32_t> rq(2 * c.dims.out_c);
+    rp_requant_t r{c.bias.data(), c.multiplier.data(), c.shift.data(), 0, 0};
+    if (rp_requant_pairs(&r, c.dims.out_c, rq.data()) == RP_OK) {
+      array(o, "int32_t", name + "_rq", rq);
+      pairs = name + "_rq";
+    }
+  }
   array(o, "int32_t", name + "_b", c.bias);
   array(o, "int32_t", name + "_m", c.multiplier);
   array(o, "int32_t", name + "_s", c.shift);
@@ -37,7 +60,7 @@ std::string conv_arrays(std::ostringstream &o, const std::string &name, const QC
   s << "{" << d.in_h << ", " << d.in_w << ", " << d.in_c << ", " << d.out_h << ", " << d.out_w
     << ", " << d.out_c << ", " << d.kernel << ", " << d.stride << ", " << d.pad << ", "
     << d.input_offset << ", " << name << "_w, {" << name << "_b, " << name << "_m, " << name
-    << "_s, " << d.rq.act_min << ", " << d.rq.act_max << "}}";
+    << "_s, " << d.rq.act_min << ", " << d.rq.act_max << "}, " << x16 << ", " << pairs << "}";
   return s.str();
 }
 
@@ -94,7 +117,9 @@ EmittedC emit_c(const QuantizedModel &m) {
     << "#ifdef __cplusplus\n}\n#endif\n#endif /* RP_MODEL_DATA_H */\n";
 
   std::ostringstream c;
-  c << kPreamble << "#include \"rp_model_data.h\"\n\n";
+  c << kPreamble << "#include \"rp_model_data.h\"\n\n"
+    << "#if defined(__GNUC__)\n#define RP_MODEL_ALIGN4 __attribute__((aligned(4)))\n#else\n"
+    << "#define RP_MODEL_ALIGN4\n#endif\n\n";
   const std::string conv = conv_arrays(c, "conv", m.conv);
   const std::string rnn1 = rnn_arrays(c, "rnn1", m.rnnpool.rnn1);
   const std::string rnn2 = rnn_arrays(c, "rnn2", m.rnnpool.rnn2);
@@ -102,9 +127,9 @@ EmittedC emit_c(const QuantizedModel &m) {
   for (int i = 0; i < RP_FACE_MBCONVS; ++i) {
     const QMBConv &b = m.mob[i];
     const std::string n = "mob" + std::to_string(i);
-    const std::string e = b.dims.has_expand ? conv_arrays(c, n + "_expand", b.expand) : "{0}";
-    const std::string d = conv_arrays(c, n + "_dw", b.depthwise);
-    const std::string p = conv_arrays(c, n + "_project", b.project);
+    const std::string e = b.dims.has_expand ? conv_arrays(c, n + "_expand", b.expand, true) : "{0}";
+    const std::string d = conv_arrays(c, n + "_dw", b.depthwise, true);
+    const std::string p = conv_arrays(c, n + "_project", b.project, true);
     const rp_add_t &a = b.dims.residual;
     std::ostringstream s;
     s << "{" << b.dims.in_h << ", " << b.dims.in_w << ", " << b.dims.in_c << ", " << b.dims.hidden_c
@@ -124,8 +149,8 @@ EmittedC emit_c(const QuantizedModel &m) {
   }
   std::string loc[RP_FACE_HEADS], conf[RP_FACE_HEADS];
   for (int k = 0; k < RP_FACE_HEADS; ++k) {
-    loc[k] = conv_arrays(c, "loc" + std::to_string(k), m.loc[k]);
-    conf[k] = conv_arrays(c, "conf" + std::to_string(k), m.conf[k]);
+    loc[k] = conv_arrays(c, "loc" + std::to_string(k), m.loc[k], true);
+    conf[k] = conv_arrays(c, "conf" + std::to_string(k), m.conf[k], true);
   }
   const rp_rnnpool_t &p = m.rnnpool.dims;
   c << "\nconst rp_face_model_t rp_face_model = {\n"
