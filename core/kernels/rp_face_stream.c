@@ -210,9 +210,11 @@ static void conv_row(rp_face_stream_t *s, int32_t y) {
   time_enter(s, prev);
 }
 
-static void rnnpool_emit(const rp_rnnpool_t *p, const int16_t *state, int8_t *out) {
-  for (int32_t j = 0; j < p->rnn2.hidden_size; ++j)
-    out[j] = rp_sat8(rp_requantize(state[j], p->out_multiplier, p->out_shift));
+/* Sweep d's (0..3) output channels d * h2 .. d * h2 + h2 - 1. */
+static void rnnpool_emit(const rp_rnnpool_t *p, const int16_t *state, int8_t *out, int32_t d) {
+  const int32_t h2 = p->rnn2.hidden_size;
+  for (int32_t j = 0; j < h2; ++j)
+    out[d * h2 + j] = rp_rnnpool_output(p, d * h2 + j, state[j]);
 }
 
 /* RNN2 over `steps` summaries spaced `stride` apart (negative: backwards), from zero. */
@@ -251,9 +253,9 @@ static void rnnpool_patch(rp_face_stream_t *s, int32_t i, int32_t j, int8_t *out
       rp_fastgrnn_step_unchecked(&p->rnn1, x, rows + r * h1, step);
     }
   rnn2_sweep(s, rows, h1, state, step); /* 2. RNN2 over the row summaries, both ways */
-  rnnpool_emit(p, state, out);
+  rnnpool_emit(p, state, out, 0);
   rnn2_sweep(s, rows + (P - 1) * h1, -h1, state + h2, step);
-  rnnpool_emit(p, state + h2, out + h2);
+  rnnpool_emit(p, state + h2, out, 1);
   for (int32_t c = reuse; c < P; ++c) /* 3. RNN1 along each column */
     for (int32_t r = 0; r < P; ++r) {
       for (int32_t k = 0; k < C; ++k)
@@ -261,9 +263,9 @@ static void rnnpool_patch(rp_face_stream_t *s, int32_t i, int32_t j, int8_t *out
       rp_fastgrnn_step_unchecked(&p->rnn1, x, cols + c * h1, step);
     }
   rnn2_sweep(s, cols, h1, state, step); /* 4. RNN2 over the column summaries, both ways */
-  rnnpool_emit(p, state, out + 2 * h2);
+  rnnpool_emit(p, state, out, 2);
   rnn2_sweep(s, cols + (P - 1) * h1, -h1, state + h2, step);
-  rnnpool_emit(p, state + h2, out + 3 * h2);
+  rnnpool_emit(p, state + h2, out, 3);
 }
 
 static void mob_row_arrived(rp_face_stream_t *s, int32_t b, int32_t y);
