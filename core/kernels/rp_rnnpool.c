@@ -82,7 +82,7 @@ rp_status rp_rnnpool_patch_s8(const rp_rnnpool_t *p, const int8_t *RP_RESTRICT p
   rp_status st = check(p);
   if (st != RP_OK) return st;
   if (!patch || !out || !buffer) return RP_ERR_ARG;
-  const int32_t P = p->patch, C = p->in_c, h1 = p->rnn1.hidden_size, h2 = p->rnn2.hidden_size;
+  const int32_t P = p->patch, C = p->in_c, h1 = p->rnn1.hidden_size;
   const patch_buffers b = split_buffer(p, buffer);
   for (int32_t r = 0; r < P; ++r)
     for (int32_t i = 0; i < P * C; ++i)

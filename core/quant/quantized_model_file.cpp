@@ -11,7 +11,8 @@ namespace rnnpool::quant {
 namespace {
 
 using nlohmann::json;
-constexpr const char *kFormat = "rnnpool-quantized-v1";
+// v2: per-channel RNNPool output centres and scales.
+constexpr const char *kFormat = "rnnpool-quantized-v2";
 
 json conv_json(const QConv &c) {
   const rp_conv_t &d = c.dims;
@@ -163,8 +164,11 @@ std::string quantized_model_to_json(const QuantizedModel &m) {
 QuantizedModel quantized_model_from_json(const std::string &text, const std::string &what) {
   try {
     const json j = json::parse(text);
-    if (j.value("format", std::string()) != kFormat)
-      throw std::runtime_error(std::string("not a ") + kFormat + " file");
+    const std::string format = j.value("format", std::string());
+    if (format == "rnnpool-quantized-v1")
+      throw std::runtime_error("written by an older rnnpool-cli (rnnpool-quantized-v1); "
+                               "re-run rnnpool-cli quantize on the float model");
+    if (format != kFormat) throw std::runtime_error(std::string("not a ") + kFormat + " file");
     QuantizedModel m;
     m.architecture = j.at("architecture").get<std::string>();
     const auto in = j.at("input").get<std::vector<int>>();
