@@ -300,16 +300,16 @@ static void conv_row(rp_face_stream_t *s, int32_t y) {
   time_enter(s, prev);
 }
 
-static void rnnpool_emit(const rp_rnnpool_t *p, const int16_t *state, int8_t *out) {
-  const int32_t m = p->out_multiplier, shift = p->out_shift;
-  if (shift >= RP_REQUANTIZE_HIGH_MIN_SHIFT && shift <= RP_REQUANTIZE_HIGH_MAX_SHIFT) {
-    const int32_t k = -2 - shift; /* rp_requantize_high: the same integers, one SMMUL */
-    for (int32_t j = 0; j < p->rnn2.hidden_size; ++j)
-      out[j] = rp_sat8(rp_requantize_high_k(state[j], m, k));
-    return;
+/* Sweep d's (0..3) output channels d * h2 .. d * h2 + h2 - 1: int8 = requantize(state -
+ * centre[c]) per channel c (rp_rnnpool_output), one SMMUL where the shift allows. */
+static void rnnpool_emit(const rp_rnnpool_t *p, const int16_t *state, int8_t *out, int32_t d) {
+  const int32_t h2 = p->rnn2.hidden_size;
+  for (int32_t j = 0, c = d * h2; j < h2; ++j, ++c) {
+    const int32_t shift = p->out_shift[c], v = state[j] - p->out_offset[c];
+    out[c] = shift >= RP_REQUANTIZE_HIGH_MIN_SHIFT && shift <= RP_REQUANTIZE_HIGH_MAX_SHIFT
+                 ? rp_sat8(rp_requantize_high_k(v, p->out_multiplier[c], -2 - shift))
+                 : rp_rnnpool_output(p, c, state[j]);
   }
-  for (int32_t j = 0; j < p->rnn2.hidden_size; ++j)
-    out[j] = rp_sat8(rp_requantize(state[j], m, shift));
 }
 
 /* Patch (i, j) read from the band through its ring (slot = conv row % P), as
@@ -344,8 +344,8 @@ static void rnnpool_patch(rp_face_stream_t *s, const rp_fastgrnn_prepared_t *rnn
   if (kept > 0) memcpy(kept_rows, rows + S * h1, (size_t)(kept * h1) * sizeof(int16_t));
   /* 2. RNN2 over the row summaries, both ways */
   rp_fastgrnn_bidirectional_s16(rnn2, rows, h1, P, state, state + h2, step);
-  rnnpool_emit(p, state, out);
-  rnnpool_emit(p, state + h2, out + h2);
+  rnnpool_emit(p, state, out, 0);
+  rnnpool_emit(p, state + h2, out, 1);
   for (int32_t c = reuse; c < P; ++c) { /* 3. RNN1 along each column */
     for (int32_t r = 0; r < P; ++r)
       px[r] = slot[r] + c * C;
@@ -353,8 +353,8 @@ static void rnnpool_patch(rp_face_stream_t *s, const rp_fastgrnn_prepared_t *rnn
   }
   /* 4. RNN2 over the column summaries, both ways */
   rp_fastgrnn_bidirectional_s16(rnn2, cols, h1, P, state, state + h2, step);
-  rnnpool_emit(p, state, out + 2 * h2);
-  rnnpool_emit(p, state + h2, out + 3 * h2);
+  rnnpool_emit(p, state, out, 2);
+  rnnpool_emit(p, state + h2, out, 3);
 }
 
 static void mob_row_arrived(rp_face_stream_t *s, int32_t b, int32_t y);

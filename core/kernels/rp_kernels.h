@@ -185,11 +185,21 @@ void rp_fastgrnn_step_unchecked(const rp_fastgrnn_t *cell, const int16_t *RP_RES
 /* ---- RNNPool (spec section 1) on int8 input, int16 state, int8 output ---- */
 typedef struct {
   int32_t in_h, in_w, in_c;
-  int32_t patch, stride;             /* output (in_h - patch) / stride + 1 rows, likewise columns */
-  rp_fastgrnn_t rnn1;                /* in_c -> h1 */
-  rp_fastgrnn_t rnn2;                /* h1 -> h2 */
-  int32_t out_multiplier, out_shift; /* Q11 state -> int8 output */
+  int32_t patch, stride; /* output (in_h - patch) / stride + 1 rows, likewise columns */
+  rp_fastgrnn_t rnn1;    /* in_c -> h1 */
+  rp_fastgrnn_t rnn2;    /* h1 -> h2 */
+  /* Per output channel c (4 * h2 of them): int8 = requantize(state - out_offset[c]). A trained
+   * model's RNNPool outputs each sit in a narrow band away from zero, so a per-channel centre and
+   * scale keep ~20x more resolution than one symmetric scale (docs/quantization.md). */
+  const int16_t *out_offset;     /* Q11 */
+  const int32_t *out_multiplier; /* Q11 state -> int8 output */
+  const int32_t *out_shift;
 } rp_rnnpool_t;
+
+/* Output channel c of a patch from its RNN2 state value (Q11). */
+static inline int8_t rp_rnnpool_output(const rp_rnnpool_t *p, int32_t c, int32_t state) {
+  return rp_sat8(rp_requantize(state - p->out_offset[c], p->out_multiplier[c], p->out_shift[c]));
+}
 
 int32_t rp_rnnpool_out_h(const rp_rnnpool_t *p);
 int32_t rp_rnnpool_out_w(const rp_rnnpool_t *p);

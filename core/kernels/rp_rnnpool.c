@@ -53,7 +53,8 @@ static rp_status check(const rp_rnnpool_t *p) {
       p->in_w < p->patch || p->rnn1.input_size != p->in_c ||
       p->rnn2.input_size != p->rnn1.hidden_size || p->rnn1.hidden_size <= 0 ||
       p->rnn2.hidden_size <= 0 || p->rnn1.hidden_size > RP_RNN_MAX_HIDDEN ||
-      p->rnn2.hidden_size > RP_RNN_MAX_HIDDEN)
+      p->rnn2.hidden_size > RP_RNN_MAX_HIDDEN || !p->out_offset || !p->out_multiplier ||
+      !p->out_shift)
     return RP_ERR_ARG;
   return RP_OK;
 }
@@ -69,9 +70,11 @@ static rp_status sweep(const rp_fastgrnn_t *cell, const int16_t *x, int32_t step
   return RP_OK;
 }
 
-static void emit(const rp_rnnpool_t *p, const int16_t *state, int8_t *out) {
-  for (int32_t j = 0; j < p->rnn2.hidden_size; ++j)
-    out[j] = rp_sat8(rp_requantize(state[j], p->out_multiplier, p->out_shift));
+/* Sweep d's (0..3) output channels d * h2 .. d * h2 + h2 - 1. */
+static void emit(const rp_rnnpool_t *p, const int16_t *state, int8_t *out, int32_t d) {
+  const int32_t h2 = p->rnn2.hidden_size;
+  for (int32_t j = 0; j < h2; ++j)
+    out[d * h2 + j] = rp_rnnpool_output(p, d * h2 + j, state[j]);
 }
 
 rp_status rp_rnnpool_patch_s8(const rp_rnnpool_t *p, const int8_t *RP_RESTRICT patch,
@@ -79,7 +82,7 @@ rp_status rp_rnnpool_patch_s8(const rp_rnnpool_t *p, const int8_t *RP_RESTRICT p
   rp_status st = check(p);
   if (st != RP_OK) return st;
   if (!patch || !out || !buffer) return RP_ERR_ARG;
-  const int32_t P = p->patch, C = p->in_c, h1 = p->rnn1.hidden_size, h2 = p->rnn2.hidden_size;
+  const int32_t P = p->patch, C = p->in_c, h1 = p->rnn1.hidden_size;
   const patch_buffers b = split_buffer(p, buffer);
   for (int32_t r = 0; r < P; ++r)
     for (int32_t i = 0; i < P * C; ++i)
@@ -91,18 +94,18 @@ rp_status rp_rnnpool_patch_s8(const rp_rnnpool_t *p, const int8_t *RP_RESTRICT p
   }
   /* 2. RNN2 over the row summaries, top to bottom then bottom to top */
   if ((st = sweep(&p->rnn2, b.rows, P, h1, b.state, b.step)) != RP_OK) return st;
-  emit(p, b.state, out);
+  emit(p, b.state, out, 0);
   if ((st = sweep(&p->rnn2, b.rows + (P - 1) * h1, P, -h1, b.state, b.step)) != RP_OK) return st;
-  emit(p, b.state, out + h2);
+  emit(p, b.state, out, 1);
   for (int32_t c = 0; c < P; ++c) { /* 3. columns, top to bottom */
     if ((st = sweep(&p->rnn1, b.patch + c * C, P, P * C, b.state, b.step)) != RP_OK) return st;
     memcpy(b.cols + c * h1, b.state, (size_t)h1 * sizeof(int16_t));
   }
   /* 4. RNN2 over the column summaries, left to right then right to left */
   if ((st = sweep(&p->rnn2, b.cols, P, h1, b.state, b.step)) != RP_OK) return st;
-  emit(p, b.state, out + 2 * h2);
+  emit(p, b.state, out, 2);
   if ((st = sweep(&p->rnn2, b.cols + (P - 1) * h1, P, -h1, b.state, b.step)) != RP_OK) return st;
-  emit(p, b.state, out + 3 * h2);
+  emit(p, b.state, out, 3);
   return RP_OK;
 }
 

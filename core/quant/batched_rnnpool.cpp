@@ -245,8 +245,9 @@ void BatchedRNNPool::run(const std::int8_t *in, std::int8_t *out) {
         return d < 2 ? (i * S + s) * out_w + j : rows_n + (j * S + s) * out_h + i;
       },
       sequences, P, final_.data());
+  const std::size_t channels = 4 * h2; // sequence m = patch * 4 + sweep: channel k % channels
   for (std::size_t k = 0; k < sequences * h2; ++k)
-    out[k] = rp_sat8(rp_requantize(final_[k], p_.out_multiplier, p_.out_shift));
+    out[k] = rp_rnnpool_output(&p_, std::int32_t(k % channels), final_[k]);
 }
 
 std::int32_t detail::packed_sigmoid_q12(std::int32_t x) {

@@ -123,6 +123,9 @@ EmittedC emit_c(const QuantizedModel &m) {
   const std::string conv = conv_arrays(c, "conv", m.conv);
   const std::string rnn1 = rnn_arrays(c, "rnn1", m.rnnpool.rnn1);
   const std::string rnn2 = rnn_arrays(c, "rnn2", m.rnnpool.rnn2);
+  array(c, "int16_t", "pool_out_offset", m.rnnpool.out_offset);
+  array(c, "int32_t", "pool_out_m", m.rnnpool.out_multiplier);
+  array(c, "int32_t", "pool_out_s", m.rnnpool.out_shift);
   std::string mob[RP_FACE_MBCONVS];
   for (int i = 0; i < RP_FACE_MBCONVS; ++i) {
     const QMBConv &b = m.mob[i];
@@ -155,8 +158,8 @@ EmittedC emit_c(const QuantizedModel &m) {
   const rp_rnnpool_t &p = m.rnnpool.dims;
   c << "\nconst rp_face_model_t rp_face_model = {\n"
     << "  {" << conv << ",\n   {" << p.in_h << ", " << p.in_w << ", " << p.in_c << ", " << p.patch
-    << ", " << p.stride << ",\n    " << rnn1 << ",\n    " << rnn2 << ",\n    " << p.out_multiplier
-    << ", " << p.out_shift << "}},\n"
+    << ", " << p.stride << ",\n    " << rnn1 << ",\n    " << rnn2
+    << ",\n    pool_out_offset, pool_out_m, pool_out_s}},\n"
     << "  " << m.pad_bottom << ", " << m.pad_right << ",\n  {";
   for (int i = 0; i < RP_FACE_MBCONVS; ++i)
     c << (i ? ",\n   " : "") << mob[i];

@@ -51,6 +51,16 @@ const QuantizedLayerOutput &QuantizedExecutor::output(const std::string &name) c
 Tensor QuantizedExecutor::dequantized(const std::string &name) const {
   const QuantizedLayerOutput &o = output(name);
   Tensor t(o.shape);
+  const QRNNPool &pool = model_.rnnpool;
+  if ((name == "rnn_model" || name == "rnn_pad") &&
+      std::size_t(o.shape.c) == pool.out_scales.size()) { // per channel: scale and centre
+    for (std::size_t i = 0; i < o.elements(); ++i) {
+      const int c = int(i % pool.out_scales.size());
+      t.data()[i] = static_cast<float>(o.value(i) * pool.out_scales[std::size_t(c)] +
+                                       pool.out_centre(c));
+    }
+    return t;
+  }
   for (std::size_t i = 0; i < o.elements(); ++i)
     t.data()[i] = static_cast<float>(o.value(i) * o.scale);
   return t;

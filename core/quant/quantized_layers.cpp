@@ -185,17 +185,25 @@ rp_rnnpool_t QRNNPool::view() const {
   rp_rnnpool_t d = dims;
   d.rnn1 = rnn1.view();
   d.rnn2 = rnn2.view();
+  d.out_offset = out_offset.data();
+  d.out_multiplier = out_multiplier.data();
+  d.out_shift = out_shift.data();
   return d;
 }
 
-QRNNPool quantize_rnnpool(const RNNPoolParams &p, Shape in, double in_scale, double out_scale) {
+QRNNPool quantize_rnnpool(const RNNPoolParams &p, Shape in, double in_scale,
+                          std::span<const double> lo, std::span<const double> hi) {
   if (p.rnn1.input_size != in.c || p.rnn2.input_size != p.rnn1.hidden_size)
     throw std::invalid_argument("quantize_rnnpool: RNN1 input " +
                                 std::to_string(p.rnn1.input_size) + " for " + std::to_string(in.c) +
                                 " channels, or RNN2 input does not match RNN1 hidden");
+  const std::size_t channels = 4 * std::size_t(p.rnn2.hidden_size);
+  if (lo.size() != channels || hi.size() != channels)
+    throw std::invalid_argument("quantize_rnnpool: " + std::to_string(lo.size()) +
+                                " calibrated channel ranges for " + std::to_string(channels) +
+                                " output channels");
   QRNNPool q;
   q.in_scale = in_scale;
-  q.out_scale = out_scale;
   q.rnn1 = quantize_fastgrnn(p.rnn1, in_scale);
   q.rnn2 = quantize_fastgrnn(p.rnn2, std::ldexp(1.0, -RP_RNN_STATE_Q));
   q.dims.in_h = in.h;
@@ -203,10 +211,28 @@ QRNNPool quantize_rnnpool(const RNNPoolParams &p, Shape in, double in_scale, dou
   q.dims.in_c = in.c;
   q.dims.patch = p.patch;
   q.dims.stride = p.stride;
-  const QMultiplier m = quantize_multiplier(std::ldexp(1.0, -RP_RNN_STATE_Q) / out_scale);
-  q.dims.out_multiplier = m.multiplier;
-  q.dims.out_shift = m.shift;
+  const double state_lsb = std::ldexp(1.0, -RP_RNN_STATE_Q);
+  for (std::size_t c = 0; c < channels; ++c) {
+    const double centre =
+        std::clamp(std::nearbyint((lo[c] + hi[c]) / 2.0 / state_lsb), -32768.0, 32767.0);
+    const double half = std::max({hi[c] - centre * state_lsb, centre * state_lsb - lo[c], 0.0});
+    // 25% headroom over the calibrated spread; never finer than a quarter of the state's LSB.
+    const double scale = std::max(half * 1.25 / 127.0, state_lsb / 4.0);
+    const QMultiplier m = quantize_multiplier(state_lsb / scale);
+    q.out_offset.push_back(std::int16_t(centre));
+    q.out_scales.push_back(scale);
+    q.out_multiplier.push_back(m.multiplier);
+    q.out_shift.push_back(m.shift);
+  }
   return q;
+}
+
+QRNNPool quantize_rnnpool(const RNNPoolParams &p, Shape in, double in_scale, double out_scale) {
+  // A symmetric range [-127, 127] * out_scale centred on 0, in the per-channel form.
+  const std::vector<double> hi(4 * std::size_t(std::max(p.rnn2.hidden_size, 0)),
+                               127.0 * out_scale / 1.25),
+      lo(hi.size(), -127.0 * out_scale / 1.25);
+  return quantize_rnnpool(p, in, in_scale, lo, hi);
 }
 
 rp_add_t quantize_add(double a_scale, double b_scale, double out_scale) {

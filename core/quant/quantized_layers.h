@@ -11,7 +11,9 @@
 #include "core/kernels/rp_kernels.h"
 #include "core/model/graph.h"
 
+#include <cmath>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace rnnpool::quant {
@@ -49,12 +51,21 @@ struct QFastGRNN {
 QFastGRNN quantize_fastgrnn(const FastGRNNCell &cell, double x_scale);
 
 struct QRNNPool {
-  rp_rnnpool_t dims{};
+  rp_rnnpool_t dims{}; // its out_* pointers are set by view()
   QFastGRNN rnn1, rnn2;
-  double in_scale = 1.0, out_scale = 1.0;
+  double in_scale = 1.0;
+  // Output channel c (4 * h2): float = out_scales[c] * int8 + out_offset[c] / 2^11.
+  std::vector<double> out_scales;
+  std::vector<std::int16_t> out_offset; // Q11
+  std::vector<std::int32_t> out_multiplier, out_shift;
+  double out_centre(int c) const { return std::ldexp(double(out_offset[std::size_t(c)]), -11); }
   rp_rnnpool_t view() const;
 };
+// One symmetric scale for every output channel (centres 0).
 QRNNPool quantize_rnnpool(const RNNPoolParams &p, Shape in, double in_scale, double out_scale);
+// Per output channel: the calibrated range [lo[c], hi[c]] is centred and spread over int8.
+QRNNPool quantize_rnnpool(const RNNPoolParams &p, Shape in, double in_scale,
+                          std::span<const double> lo, std::span<const double> hi);
 
 rp_add_t quantize_add(double a_scale, double b_scale, double out_scale);
 

@@ -24,8 +24,8 @@ template <class P> const P &params(const Graph &g, const std::string &name) {
 }
 
 double range(const ActivationRanges &r, const std::string &name) {
-  const auto it = r.find(name);
-  if (it == r.end())
+  const auto it = r.max_abs.find(name);
+  if (it == r.max_abs.end())
     throw std::invalid_argument("quantize: no calibrated range for tensor '" + name + "'");
   return it->second;
 }
@@ -103,13 +103,45 @@ ActivationRanges calibrate(const Graph &graph, const std::vector<Tensor> &inputs
     ex.run(in);
     for (const Layer &l : graph.layers) {
       const Tensor &t = ex.tensor(l.name);
+      const std::size_t C = std::size_t(t.c());
+      auto &lo = r.channel_lo[l.name], &hi = r.channel_hi[l.name];
+      lo.resize(C, std::numeric_limits<double>::infinity());
+      hi.resize(C, -std::numeric_limits<double>::infinity());
       double m = 0.0;
-      for (float v : t.values())
-        m = std::max(m, double(std::fabs(v)));
-      r[l.name] = std::max(r[l.name], m);
+      const auto values = t.values();
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        const double v = values[i];
+        m = std::max(m, std::fabs(v));
+        lo[i % C] = std::min(lo[i % C], v);
+        hi[i % C] = std::max(hi[i % C], v);
+      }
+      r.max_abs[l.name] = std::max(r.max_abs[l.name], m);
     }
   }
   return r;
+}
+
+// x = scale[c] * q + centre[c] substituted into the 1x1 expansion: weights times scale[c], and the
+// centres' contribution moved into the bias (in double: the trained model's bias nearly cancels
+// it).
+Conv2dParams expand_over_rnnpool_codes(const Conv2dParams &e, const QRNNPool &pool) {
+  const std::size_t C = pool.out_scales.size(), O = std::size_t(e.out_channels);
+  if (e.kernel != 1 || e.groups != 1 || e.weight.size() != O * C || e.bias.size() != O)
+    throw std::invalid_argument("quantize: mob.0.expand is not a 1x1 conv over the " +
+                                std::to_string(C) + " RNNPool channels");
+  Conv2dParams out = e;
+  out.weight_f64.clear();
+  out.bias_f64.clear();
+  for (std::size_t o = 0; o < O; ++o) {
+    double bias = e.bias_f64.empty() ? double(e.bias[o]) : e.bias_f64[o];
+    for (std::size_t c = 0; c < C; ++c) {
+      const double w = e.weight_f64.empty() ? double(e.weight[o * C + c]) : e.weight_f64[o * C + c];
+      bias += w * pool.out_centre(int(c));
+      out.weight[o * C + c] = float(w * pool.out_scales[c]);
+    }
+    out.bias[o] = float(bias);
+  }
+  return out;
 }
 
 QuantizedModel quantize_face_model(const Graph &g, double mean, const ActivationRanges &r) {
@@ -131,23 +163,37 @@ QuantizedModel quantize_face_model(const Graph &g, double mean, const Activation
   q.conv = quantize_frame_conv(params<Conv2dParams>(g, "conv"), g.input_shape, mean, conv_scale);
   q.tensors.push_back({"conv", "int8", conv_scale, 0, shape("conv"), "ReLU6 clamp"});
 
-  const double pool_scale = s8_scale(r, "rnn_model");
+  const auto pool_lo = r.channel_lo.find("rnn_model"), pool_hi = r.channel_hi.find("rnn_model");
+  if (pool_lo == r.channel_lo.end() || pool_hi == r.channel_hi.end())
+    throw std::invalid_argument("quantize: no calibrated channel ranges for tensor 'rnn_model'");
   q.rnnpool = quantize_rnnpool(params<RNNPoolParams>(g, "rnn_model"), shape("conv"), conv_scale,
-                               pool_scale);
-  q.tensors.push_back(
-      {"rnn_model", "int8", pool_scale, 0, shape("rnn_model"), "FastGRNN state int16 Q11 inside"});
+                               pool_lo->second, pool_hi->second);
+  const double pool_scale =
+      *std::max_element(q.rnnpool.out_scales.begin(), q.rnnpool.out_scales.end());
+  const char *pool_note = "per channel: float = scale[c] * q + centre[c] (largest scale shown)";
+  q.tensors.push_back({"rnn_model", "int8", pool_scale, 0, shape("rnn_model"),
+                       std::string(pool_note) + "; FastGRNN state int16 Q11 inside"});
   const auto &pad = params<ReplicatePadParams>(g, "rnn_pad");
   q.pad_bottom = pad.bottom;
   q.pad_right = pad.right;
-  q.tensors.push_back({"rnn_pad", "int8", pool_scale, 0, shape("rnn_pad"), "replicate pad"});
+  q.tensors.push_back({"rnn_pad", "int8", pool_scale, 0, shape("rnn_pad"),
+                       std::string(pool_note) + "; replicate pad"});
 
   std::string mob_outputs[RP_FACE_MBCONVS];
   std::string x = "rnn_pad";
-  double x_scale = pool_scale;
+  double x_scale = 1.0; // block 0's expansion absorbs the RNNPool channel scales and centres
   for (int i = 0; i < RP_FACE_MBCONVS; ++i) {
     const std::string b = "mob." + std::to_string(i);
     const Conv2dParams *expand =
         g.find(b + ".expand") ? &params<Conv2dParams>(g, b + ".expand") : nullptr;
+    Conv2dParams expand_on_codes; // block 0: the expansion as a function of the int8 codes
+    if (i == 0) {
+      if (!expand)
+        throw std::invalid_argument("quantize: mob.0 must start with a 1x1 expansion (it reads "
+                                    "the per-channel RNNPool codes)");
+      expand_on_codes = expand_over_rnnpool_codes(*expand, q.rnnpool);
+      expand = &expand_on_codes;
+    }
     const bool residual = g.find(b + ".add") != nullptr;
     const double e_scale = expand ? s8_scale(r, b + ".expand", true) : x_scale;
     const double d_scale = s8_scale(r, b + ".dw", true);
@@ -225,8 +271,9 @@ std::uint32_t QuantizedModel::digest() const {
   w.conv(conv);
   w.i32(rnnpool.dims.patch);
   w.i32(rnnpool.dims.stride);
-  w.i32(rnnpool.dims.out_multiplier);
-  w.i32(rnnpool.dims.out_shift);
+  w.array(rnnpool.out_offset);
+  w.array(rnnpool.out_multiplier);
+  w.array(rnnpool.out_shift);
   w.rnn(rnnpool.rnn1);
   w.rnn(rnnpool.rnn2);
   w.i32(pad_bottom);
@@ -254,7 +301,9 @@ std::uint32_t QuantizedModel::digest() const {
 }
 
 std::size_t QuantizedModel::weight_bytes() const {
-  std::size_t n = conv_bytes(conv) + rnn_bytes(rnnpool.rnn1) + rnn_bytes(rnnpool.rnn2) + 8;
+  std::size_t n = conv_bytes(conv) + rnn_bytes(rnnpool.rnn1) + rnn_bytes(rnnpool.rnn2) +
+                  bytes(rnnpool.out_offset) + bytes(rnnpool.out_multiplier) +
+                  bytes(rnnpool.out_shift);
   for (const QMBConv &m : mob)
     n += (m.dims.has_expand ? conv_bytes(m.expand) : 0) + conv_bytes(m.depthwise) +
          conv_bytes(m.project) + (m.dims.has_residual ? sizeof(rp_add_t) : 0);

@@ -15,8 +15,11 @@
 
 namespace rnnpool::quant {
 
-// Largest |value| seen per tensor name over the calibration inputs.
-using ActivationRanges = std::map<std::string, double>;
+// What the calibration inputs made each tensor do.
+struct ActivationRanges {
+  std::map<std::string, double> max_abs; // largest |value| per tensor name
+  std::map<std::string, std::vector<double>> channel_lo, channel_hi; // per channel (last axis)
+};
 
 // Runs the float model on each input (preprocessed, mean subtracted) and records the ranges of
 // every layer output. Throws if `inputs` is empty.

@@ -11,7 +11,8 @@ namespace rnnpool::quant {
 namespace {
 
 using nlohmann::json;
-constexpr const char *kFormat = "rnnpool-quantized-v1";
+// v2: per-channel RNNPool output centres and scales.
+constexpr const char *kFormat = "rnnpool-quantized-v2";
 
 json conv_json(const QConv &c) {
   const rp_conv_t &d = c.dims;
@@ -126,10 +127,11 @@ std::string quantized_model_to_json(const QuantizedModel &m) {
   j["conv"] = conv_json(m.conv);
   const rp_rnnpool_t &p = m.rnnpool.dims;
   j["rnnpool"] = {{"dims", {p.in_h, p.in_w, p.in_c, p.patch, p.stride}},
-                  {"out_multiplier", p.out_multiplier},
-                  {"out_shift", p.out_shift},
+                  {"out_offset", m.rnnpool.out_offset},
+                  {"out_multiplier", m.rnnpool.out_multiplier},
+                  {"out_shift", m.rnnpool.out_shift},
                   {"in_scale", m.rnnpool.in_scale},
-                  {"out_scale", m.rnnpool.out_scale},
+                  {"out_scales", m.rnnpool.out_scales},
                   {"rnn1", rnn_json(m.rnnpool.rnn1)},
                   {"rnn2", rnn_json(m.rnnpool.rnn2)}};
   j["pad"] = {m.pad_bottom, m.pad_right};
@@ -162,8 +164,11 @@ std::string quantized_model_to_json(const QuantizedModel &m) {
 QuantizedModel quantized_model_from_json(const std::string &text, const std::string &what) {
   try {
     const json j = json::parse(text);
-    if (j.value("format", std::string()) != kFormat)
-      throw std::runtime_error(std::string("not a ") + kFormat + " file");
+    const std::string format = j.value("format", std::string());
+    if (format == "rnnpool-quantized-v1")
+      throw std::runtime_error("written by an older rnnpool-cli (rnnpool-quantized-v1); "
+                               "re-run rnnpool-cli quantize on the float model");
+    if (format != kFormat) throw std::runtime_error(std::string("not a ") + kFormat + " file");
     QuantizedModel m;
     m.architecture = j.at("architecture").get<std::string>();
     const auto in = j.at("input").get<std::vector<int>>();
@@ -184,17 +189,18 @@ QuantizedModel quantized_model_from_json(const std::string &text, const std::str
     if (pd.size() != 5) throw std::runtime_error("rnnpool dims must have 5 values");
     m.rnnpool.rnn1 = rnn_from(p.at("rnn1"));
     m.rnnpool.rnn2 = rnn_from(p.at("rnn2"));
-    m.rnnpool.dims = {pd[0],
-                      pd[1],
-                      pd[2],
-                      pd[3],
-                      pd[4],
-                      {},
-                      {},
-                      p.at("out_multiplier").get<std::int32_t>(),
-                      p.at("out_shift").get<std::int32_t>()};
+    m.rnnpool.dims = {pd[0], pd[1], pd[2], pd[3], pd[4], {}, {}, nullptr, nullptr, nullptr};
     m.rnnpool.in_scale = p.at("in_scale").get<double>();
-    m.rnnpool.out_scale = p.at("out_scale").get<double>();
+    m.rnnpool.out_offset = p.at("out_offset").get<std::vector<std::int16_t>>();
+    m.rnnpool.out_multiplier = p.at("out_multiplier").get<std::vector<std::int32_t>>();
+    m.rnnpool.out_shift = p.at("out_shift").get<std::vector<std::int32_t>>();
+    m.rnnpool.out_scales = p.at("out_scales").get<std::vector<double>>();
+    const std::size_t channels = 4 * std::size_t(std::max(m.rnnpool.rnn2.dims.hidden_size, 0));
+    for (std::size_t n : {m.rnnpool.out_offset.size(), m.rnnpool.out_multiplier.size(),
+                          m.rnnpool.out_shift.size(), m.rnnpool.out_scales.size()})
+      if (n != channels)
+        throw std::runtime_error("rnnpool output arrays must have " + std::to_string(channels) +
+                                 " values (4 x RNN2 hidden), one has " + std::to_string(n));
     const auto pad = j.at("pad").get<std::vector<int>>();
     if (pad.size() != 2) throw std::runtime_error("pad must be [bottom, right]");
     m.pad_bottom = pad[0];

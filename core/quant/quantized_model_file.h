@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The quantized model's own file (JSON, "rnnpool-quantized-v1"): every integer array and
+// The quantized model's own file (JSON, "rnnpool-quantized-v2"): every integer array and
 // parameter plus the types-and-scales table, and the digest, checked on load. Derived from the
 // float NPZ by `rnnpool-cli quantize`; regenerate rather than edit.
 #pragma once
