@@ -1,17 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/quant/host_mbconv.h"
 
-#include <Eigen/Core>
+#include "core/quant/simd_requant.h"
+
 #include <stdexcept>
 #include <string>
 
 namespace rnnpool::quant {
 namespace {
-
-using RowMat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
-// Largest input depth for which every partial sum of int8 x int8 products is exact in float32.
-constexpr std::int32_t kExactDepth = (1 << 24) / (128 * 128);
 
 void check(rp_status st, const char *what) {
   if (st != RP_OK)
@@ -25,6 +21,16 @@ void depthwise3x3(const rp_conv_t &p, const std::int8_t *in, std::int8_t *out,
                   std::vector<std::int32_t> &acc) {
   const int C = p.in_c;
   acc.resize(std::size_t(C));
+#if defined(__AVX2__)
+  // The clamp bounds are int8, so the saturating packs after it change nothing.
+  bool vector_rq = p.rq.act_min >= -128 && p.rq.act_max <= 127;
+  std::vector<RequantLanes> rq;
+  for (int c = 0; c + 8 <= C; c += 8) {
+    for (int l = 0; l < 8; ++l)
+      vector_rq = vector_rq && requant_shift_ok(p.rq.shift[c + l]);
+    rq.push_back(requant_lanes(p.rq.multiplier + c, p.rq.shift + c));
+  }
+#endif
   for (int oy = 0; oy < p.out_h; ++oy) {
     const int iy0 = oy * p.stride - p.pad;
     for (int ox = 0; ox < p.out_w; ++ox, out += C) {
@@ -44,50 +50,46 @@ void depthwise3x3(const rp_conv_t &p, const std::int8_t *in, std::int8_t *out,
             a[c] += std::int32_t(x[c]) * std::int32_t(w[c]);
         }
       }
-      for (int c = 0; c < C; ++c)
+      int c = 0;
+#if defined(__AVX2__)
+      if (vector_rq) {
+        const __m256i lo = _mm256_set1_epi32(p.rq.act_min), hi = _mm256_set1_epi32(p.rq.act_max);
+        for (; c + 8 <= C; c += 8) {
+          const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(a + c));
+          const __m256i r = _mm256_min_epi32(_mm256_max_epi32(requantize8(v, rq[c / 8]), lo), hi);
+          const __m128i w =
+              _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
+          _mm_storel_epi64(reinterpret_cast<__m128i *>(out + c), _mm_packs_epi16(w, w));
+        }
+      }
+#endif
+      for (; c < C; ++c)
         out[c] = std::int8_t(rp_clamp(rp_requantize(a[c], p.rq.multiplier[c], p.rq.shift[c]),
                                       p.rq.act_min, p.rq.act_max));
     }
   }
 }
 
-} // namespace
-
-ExactPointwise::ExactPointwise(const rp_conv_t &p) : p_(p) {
+// The block's pointwise views carry real sizes, but only channels matter for a 1x1 conv: PairConv
+// sees a 1x1 image and gets the pixel count per run.
+rp_conv_t pointwise_view(const rp_conv_t &p) {
   if (!p.weights || !p.rq.bias || !p.rq.multiplier || !p.rq.shift || p.in_c <= 0 || p.out_c <= 0 ||
       p.input_offset != 0)
     throw std::invalid_argument("exact pointwise: unusable parameters (" + std::to_string(p.in_c) +
                                 " -> " + std::to_string(p.out_c) + " channels)");
-  exact_float_ = p.in_c <= kExactDepth;
-  weights_.resize(std::size_t(p.in_c) * p.out_c);
-  for (std::int32_t oc = 0; oc < p.out_c; ++oc)
-    for (std::int32_t ic = 0; ic < p.in_c; ++ic)
-      weights_[std::size_t(ic) * p.out_c + oc] = float(p.weights[std::size_t(oc) * p.in_c + ic]);
+  rp_conv_t v = p;
+  v.in_h = v.in_w = v.out_h = v.out_w = 1;
+  v.kernel = v.stride = 1;
+  v.pad = 0;
+  return v;
 }
 
+} // namespace
+
+ExactPointwise::ExactPointwise(const rp_conv_t &p) : conv_({pointwise_view(p)}) {}
+
 void ExactPointwise::run(const std::int8_t *in, std::int32_t pixels, std::int8_t *out) {
-  if (!exact_float_) {
-    check(rp_pointwise_s8(&p_, in, pixels, out), "pointwise");
-    return;
-  }
-  const std::size_t n_in = std::size_t(pixels) * p_.in_c, n_out = std::size_t(pixels) * p_.out_c;
-  in_.resize(n_in);
-  acc_.resize(n_out);
-  for (std::size_t i = 0; i < n_in; ++i)
-    in_[i] = float(in[i]);
-  Eigen::Map<RowMat>(acc_.data(), pixels, p_.out_c).noalias() =
-      Eigen::Map<const RowMat>(in_.data(), pixels, p_.in_c) *
-      Eigen::Map<const RowMat>(weights_.data(), p_.in_c, p_.out_c);
-  const rp_requant_t &rq = p_.rq;
-  for (std::int32_t px = 0; px < pixels; ++px) {
-    const float *a = acc_.data() + std::size_t(px) * p_.out_c;
-    std::int8_t *o = out + std::size_t(px) * p_.out_c;
-    for (std::int32_t oc = 0; oc < p_.out_c; ++oc) {
-      const std::int32_t acc = std::int32_t(a[oc]) + rq.bias[oc]; // a[oc] is an exact integer
-      o[oc] = std::int8_t(
-          rp_clamp(rp_requantize(acc, rq.multiplier[oc], rq.shift[oc]), rq.act_min, rq.act_max));
-    }
-  }
+  conv_.run(in, &out, pixels);
 }
 
 HostMBConv::HostMBConv(const rp_mbconv_t &p)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The host-only ExactConv (im2col + float GEMM, exact below 2^24) must give exactly the device
-// kernels' bytes: rp_conv_u8_s8 (the stem, uint8 frame with a zero point) and rp_conv_s8_s16 (the
-// detection heads), including padding taps, stride 2, saturation, and a depth past the exactness
-// bound where the C kernel runs instead.
+// The host-only ExactConv (PairConv: int16 pair multiply-adds, vectorised requantization) must
+// give exactly the device kernels' bytes: rp_conv_u8_s8 (the stem, uint8 frame with a zero point)
+// and rp_conv_s8_s16 (the detection heads), including padding taps, stride 2, saturation, odd
+// depths and deep inputs (which the former float GEMM could not take exactly).
 #include "core/kernels/rp_kernels.h"
 #include "core/quant/exact_conv.h"
 #include "core/quant/quantized_layers.h"
@@ -34,14 +34,14 @@ void expect_stem_identical(Shape in, int out_c, int kernel, int stride, unsigned
   std::vector<std::int8_t> device(n), host(n, 99);
   ASSERT_EQ(rp_conv_u8_s8(&k, frame.data(), 0, in.h, 0, k.out_h, device.data()), RP_OK);
   ExactConv conv(k);
-  EXPECT_TRUE(conv.uses_float_gemm(true));
+  EXPECT_TRUE(conv.uses_host_kernel(true));
   conv.run(frame.data(), host.data());
   EXPECT_EQ(host, device);
   EXPECT_GT(distinct(device), 10u) << "a degenerate case would prove little";
 }
 
 void expect_head_identical(Shape in, int out_c, int kernel, int stride, unsigned seed,
-                           double out_scale, bool float_gemm) {
+                           double out_scale) {
   std::mt19937 rng(seed);
   const Conv2dParams p = test::random_conv(in.c, out_c, kernel, stride, 1, Activation::None, rng);
   const QConv q = quantize_conv(p, in, 0.05, out_scale, ConvOutput::Int16);
@@ -53,7 +53,7 @@ void expect_head_identical(Shape in, int out_c, int kernel, int stride, unsigned
   std::vector<std::int16_t> device(n), host(n, 99);
   ASSERT_EQ(rp_conv_s8_s16(&k, x.data(), 0, in.h, 0, k.out_h, device.data()), RP_OK);
   ExactConv conv(k);
-  EXPECT_EQ(conv.uses_float_gemm(false), float_gemm);
+  EXPECT_TRUE(conv.uses_host_kernel(false));
   conv.run(x.data(), host.data());
   EXPECT_EQ(host, device);
   EXPECT_GT(distinct(device), 10u) << "a degenerate case would prove little";
@@ -66,13 +66,14 @@ TEST(ExactConv, StemBitIdenticalToDeviceKernel) {
 }
 
 TEST(ExactConv, HeadsBitIdenticalToDeviceKernel) {
-  expect_head_identical({30, 40, 32}, 4, 3, 1, 4, 0.01, true); // loc.0 shape
-  expect_head_identical({15, 20, 64}, 2, 3, 1, 5, 0.01, true); // conf.3 shape
-  expect_head_identical({8, 9, 16}, 5, 3, 2, 6, 1e-5, true);   // stride 2, saturating int16
+  expect_head_identical({30, 40, 32}, 4, 3, 1, 4, 0.01); // loc.0 shape
+  expect_head_identical({15, 20, 64}, 2, 3, 1, 5, 0.01); // conf.3 shape
+  expect_head_identical({8, 9, 16}, 5, 3, 2, 6, 1e-5);   // stride 2, saturating int16
+  expect_head_identical({7, 5, 3}, 9, 3, 1, 9, 0.01);    // odd depth: a pair spans two taps
 }
 
-TEST(ExactConv, DepthPastTheFloatBoundUsesTheCKernel) {
-  expect_head_identical({5, 6, 128}, 3, 3, 1, 7, 0.01, false); // 9 * 128 * 2^14 > 2^24
+TEST(ExactConv, DeepInputStaysExact) {
+  expect_head_identical({5, 6, 128}, 3, 3, 1, 7, 0.01); // 9 * 128 * 2^14 > 2^24
 }
 
 TEST(ExactConv, RejectsInconsistentGeometry) {
