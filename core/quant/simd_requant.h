@@ -58,6 +58,36 @@ inline __m256i requantize8(__m256i v, const RequantLanes &q) {
   const __m256i r = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
   return _mm256_add_epi32(_mm256_srai_epi32(r, 1), _mm256_and_si256(r, _mm256_set1_epi32(1)));
 }
+
+// The cheaper form when every lane's shift is <= -2 (count >= 32): the shifted product then fits
+// 32 bits untruncated and equals hi32(p) >> (count - 32), and the C rounding step (q >> 1) +
+// (q & 1) is (q + 1) >> 1 since |q| < 2^30.
+struct RequantHighLanes {
+  __m256i mul_even, mul_odd;
+  __m256i count; // -2 - shift per 32-bit lane
+};
+
+inline bool requant_high_ok(const std::int32_t *shift, int n) {
+  for (int i = 0; i < n; ++i)
+    if (shift[i] < -31 || shift[i] > -2) return false;
+  return true;
+}
+
+inline RequantHighLanes requant_high_lanes(const std::int32_t *mul, const std::int32_t *shift) {
+  alignas(32) std::int32_t c[8];
+  for (int i = 0; i < 8; ++i)
+    c[i] = -2 - shift[i];
+  const __m256i m = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(mul));
+  return {m, _mm256_srli_epi64(m, 32), _mm256_load_si256(reinterpret_cast<const __m256i *>(c))};
+}
+
+inline __m256i requantize8_high(__m256i v, const RequantHighLanes &q) {
+  const __m256i even = _mm256_mul_epi32(v, q.mul_even);
+  const __m256i odd = _mm256_mul_epi32(_mm256_srli_epi64(v, 32), q.mul_odd);
+  const __m256i hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+  const __m256i r = _mm256_srav_epi32(hi, q.count);
+  return _mm256_srai_epi32(_mm256_add_epi32(r, _mm256_set1_epi32(1)), 1);
+}
 #endif
 
 } // namespace rnnpool::quant
