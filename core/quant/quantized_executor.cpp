@@ -36,6 +36,8 @@ QuantizedExecutor::QuantizedExecutor(const QuantizedModel &model)
       rnnpool_(kernels_.stem.rnnpool) {
   for (const rp_mbconv_t &m : kernels_.mob)
     mbconv_.emplace_back(m);
+  for (int k = 0; k < RP_FACE_L2NORMS; ++k)
+    l2norm_.emplace_back(kernels_.l2norm[k]);
   for (int k = 0; k < RP_FACE_HEADS; ++k) {
     heads_.emplace_back(kernels_.loc[k]);
     heads_.emplace_back(kernels_.conf[k]);
@@ -121,7 +123,7 @@ void QuantizedExecutor::run(std::span<const std::uint8_t> frame) {
   for (int k = 0; k < RP_FACE_L2NORMS; ++k) {
     const Shape s = outputs_[mob_out[k]].shape;
     add(norms[k], "int8", s);
-    check(rp_l2norm_s8(&kernels_.l2norm[k], s8(mob_out[k]), s8(count - 1)), norms[k]);
+    l2norm_[std::size_t(k)].run(s8(mob_out[k]), s8(count - 1)); // bit-identical to rp_l2norm_s8
     sources[k] = count - 1;
   }
   sources[3] = mob_out[3];

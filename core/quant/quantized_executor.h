@@ -6,6 +6,7 @@
 
 #include "core/quant/batched_rnnpool.h"
 #include "core/quant/exact_conv.h"
+#include "core/quant/host_l2norm.h"
 #include "core/quant/host_mbconv.h"
 #include "core/quant/quantized_model.h"
 #include "core/tensor/tensor.h"
@@ -56,6 +57,7 @@ private:
   ExactConv stem_conv_;
   BatchedRNNPool rnnpool_;
   std::vector<HostMBConv> mbconv_;
+  std::vector<HostL2Norm> l2norm_;
   std::vector<ExactConv> heads_; // loc.k, conf.k for k = 0..3
   std::vector<QuantizedLayerOutput> outputs_;
   std::vector<double> layer_ms_;
