@@ -245,15 +245,32 @@ Gates16 gates16(const Cell &c) {
   return g;
 }
 
-// pwl() on 8 lanes (ax = |x| <= 32768). One gather fetches knot (low half) and slope (high half);
-// one pair multiply-add with (2^step, frac) gives knot * 2^step + slope * frac, and the shift of
-// that plus the rounding half equals knot + ((slope * frac + half) >> step) exactly.
-template <int StepLog2> inline __m256i pwl8(const std::int32_t *packed, __m256i ax) {
-  const __m256i e = _mm256_i32gather_epi32(packed, _mm256_srli_epi32(ax, StepLog2), 4);
-  const __m256i frac = _mm256_and_si256(ax, _mm256_set1_epi32((1 << StepLog2) - 1));
-  const __m256i f = _mm256_or_si256(_mm256_slli_epi32(frac, 16), _mm256_set1_epi32(1 << StepLog2));
-  const __m256i m = _mm256_madd_epi16(e, f);
-  return _mm256_srai_epi32(_mm256_add_epi32(m, _mm256_set1_epi32(1 << (StepLog2 - 1))), StepLog2);
+// Every int16 input's activation (the packed PWL above, itself checked against the device on
+// all inputs), so the step needs one gather and no interpolation: 2 x 128 KiB, L2-resident, and
+// the pre-activations that occur cluster in few cache lines. Indexed by x + 32768, with one spare
+// entry so a 4-byte gather at the last index stays inside.
+struct ActivationTables {
+  std::vector<std::int16_t> sigmoid, tanh;
+};
+
+const ActivationTables &activation_tables() {
+  static const ActivationTables tables = [] {
+    ActivationTables t;
+    t.sigmoid.assign(65537, 0);
+    t.tanh.assign(65537, 0);
+    for (std::int32_t x = -32768; x <= 32767; ++x) {
+      t.sigmoid[std::size_t(x + 32768)] = std::int16_t(sigmoid_q12(x)); // [11, 32757]
+      t.tanh[std::size_t(x + 32768)] = std::int16_t(tanh_q12(x));
+    }
+    return t;
+  }();
+  return tables;
+}
+
+// The activation of 8 int16-range lanes: a 4-byte gather at byte offset 2x from the table's
+// middle holds the entry in its low half.
+inline __m256i lookup8(const std::int16_t *middle, __m256i x) {
+  return _mm256_i32gather_epi32(reinterpret_cast<const int *>(middle), x, 2);
 }
 
 // gates() for hidden 16 on 8-lane halves: the same integer steps, spelled in intrinsics. Phase
@@ -265,11 +282,24 @@ void sweep16(const Cell &cell, const Gates16 &c, const std::int32_t *xw, const S
   alignas(32) std::int16_t h[G][16] = {};
   const auto *u = reinterpret_cast<const __m256i *>(cell.u_pairs.data());
   const __m256i lo16 = _mm256_set1_epi32(-32768), hi16 = _mm256_set1_epi32(32767);
-  const __m256i k32768 = _mm256_set1_epi32(32768), round15 = _mm256_set1_epi32(1 << 14);
+  const __m256i low16 = _mm256_set1_epi32(0xFFFF), round15 = _mm256_set1_epi32(1 << 14);
+  const std::int16_t *sigmoid = activation_tables().sigmoid.data() + 32768;
+  const std::int16_t *tanh = activation_tables().tanh.data() + 32768;
   const __m256i eight = _mm256_set1_epi32(8);
   for (int t = 0; t < steps; ++t) {
     __m256i gate_in[G][2], update_in[G][2];
     for (int g = 0; g < G; ++g) {
+      const std::int32_t *x = xw + (seq[g].base + t * seq[g].step) * 16;
+      if (t == 0) { // h = 0: no U products, and rp_requantize(0, ...) = 0
+        for (int half = 0; half < 2; ++half) {
+          const __m256i pre = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(x + 8 * half));
+          gate_in[g][half] = _mm256_min_epi32(
+              _mm256_max_epi32(_mm256_add_epi32(pre, c.bias_gate[half]), lo16), hi16);
+          update_in[g][half] = _mm256_min_epi32(
+              _mm256_max_epi32(_mm256_add_epi32(pre, c.bias_update[half]), lo16), hi16);
+        }
+        continue;
+      }
       __m256i a[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
                       _mm256_setzero_si256()};
       for (int pr = 0; pr < 8; ++pr) {
@@ -282,7 +312,6 @@ void sweep16(const Cell &cell, const Gates16 &c, const std::int32_t *xw, const S
             _mm256_add_epi32(a[k + 1], _mm256_madd_epi16(_mm256_loadu_si256(u + 2 * pr + 1), b));
       }
       const __m256i acc[2] = {_mm256_add_epi32(a[0], a[2]), _mm256_add_epi32(a[1], a[3])};
-      const std::int32_t *x = xw + (seq[g].base + t * seq[g].step) * 16;
       for (int half = 0; half < 2; ++half) {
         const __m256i r = High ? requantize8_high(acc[half], c.u_rq_high[half])
                                : requantize8(acc[half], c.u_rq[half]);
@@ -298,12 +327,8 @@ void sweep16(const Cell &cell, const Gates16 &c, const std::int32_t *xw, const S
       __m256i next[2];
       for (int half = 0; half < 2; ++half) {
         const __m256i xg = gate_in[g][half], xu = update_in[g][half];
-        const __m256i y = pwl8<9>(kSigmoidPacked.data(), _mm256_abs_epi32(xg));
-        const __m256i z = _mm256_castps_si256(_mm256_blendv_ps(
-            _mm256_castsi256_ps(y), _mm256_castsi256_ps(_mm256_sub_epi32(k32768, y)),
-            _mm256_castsi256_ps(xg))); // x < 0: 32768 - y
-        const __m256i h_tilde =
-            _mm256_sign_epi32(pwl8<8>(kTanhPacked.data(), _mm256_abs_epi32(xu)), xu);
+        const __m256i z = _mm256_and_si256(lookup8(sigmoid, xg), low16); // positive
+        const __m256i h_tilde = _mm256_srai_epi32(_mm256_slli_epi32(lookup8(tanh, xu), 16), 16);
         const __m256i hv = _mm256_cvtepi16_epi32(
             _mm_load_si128(reinterpret_cast<const __m128i *>(h[g] + 8 * half)));
         // z is in [11, 32757]: its high half is 0, so pair multiply-adds give z * zeta and z * h.
@@ -336,6 +361,7 @@ void sweep(const Cell &cell, const std::int32_t *xw, const SeqOf &seq, std::size
     shifts_ok = requant_shift_ok(cell.u_shift[std::size_t(j)]);
   if (shifts_ok) {
     const Gates16 c = gates16(cell);
+    (void)activation_tables(); // built once, outside any timed step
     const bool high = requant_high_ok(cell.u_shift.data(), 16);
     constexpr int G = 4;
     std::size_t n = 0;
