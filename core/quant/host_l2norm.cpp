@@ -3,11 +3,26 @@
 
 #include "core/quant/simd_requant.h"
 
+#include <cmath>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace rnnpool::quant {
+namespace {
+
+// rp_isqrt32's floor(sqrt(v)) without its 16 data-dependent iterations: the correctly rounded
+// double square root is within one of it, and the two checks settle the exact value.
+std::uint32_t isqrt32(std::uint32_t v) {
+  std::uint64_t r = std::uint64_t(std::sqrt(double(v)));
+  while (r * r > v)
+    --r;
+  while ((r + 1) * (r + 1) <= v)
+    ++r;
+  return std::uint32_t(r);
+}
+
+} // namespace
 
 HostL2Norm::HostL2Norm(const rp_l2norm_t &p) : p_(p) {
   // rp_l2norm_s8's own limit: sum x^2 << 10 must fit 32 bits.
@@ -43,7 +58,7 @@ void HostL2Norm::run(const std::int8_t *in, std::int8_t *out) const {
           out[c] = 0;
         continue;
       }
-      const std::uint32_t root = rp_isqrt32(sum_sq << 10);
+      const std::uint32_t root = isqrt32(sum_sq << 10);
       const __m256i inv = _mm256_set1_epi32(std::int32_t((0x80000000u + root / 2) / root));
       for (int c = 0; c < C; c += 8) {
         const __m256i x =

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Host-only whole-tensor MBConv with exactly the integers of rp_mbconv_s8 (core/kernels). The
 // pointwise convolutions are PairConv's int16 pair multiply-adds (exact integer sums) with the
-// device's requantization done 8 lanes at a time; the depthwise convolution runs
-// channel-vectorised in integers; the residual add is the device's C kernel on the whole tensor.
+// device's requantization done 8 lanes at a time; the depthwise convolution is HostDepthwise3x3;
+// the residual add is the device's C kernel on the whole tensor.
 #pragma once
 
 #include "core/kernels/rp_kernels.h"
+#include "core/quant/host_depthwise.h"
 #include "core/quant/pair_conv.h"
 
 #include <cstdint>
@@ -31,9 +32,10 @@ public:
 
 private:
   rp_mbconv_t p_;
-  ExactPointwise expand_, project_;
+  ExactPointwise expand_;
+  HostDepthwise3x3 depthwise3x3_;
+  ExactPointwise project_;
   std::vector<std::int8_t> hidden_, depthwise_;
-  std::vector<std::int32_t> dw_acc_;
 };
 
 } // namespace rnnpool::quant
