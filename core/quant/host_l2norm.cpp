@@ -11,6 +11,7 @@
 namespace rnnpool::quant {
 namespace {
 
+#if defined(__AVX2__)
 // rp_isqrt32's floor(sqrt(v)) without its 16 data-dependent iterations: the correctly rounded
 // double square root is within one of it, and the two checks settle the exact value.
 std::uint32_t isqrt32(std::uint32_t v) {
@@ -21,6 +22,7 @@ std::uint32_t isqrt32(std::uint32_t v) {
     ++r;
   return std::uint32_t(r);
 }
+#endif
 
 } // namespace
 
@@ -35,9 +37,9 @@ HostL2Norm::HostL2Norm(const rp_l2norm_t &p) : p_(p) {
 }
 
 void HostL2Norm::run(const std::int8_t *in, std::int8_t *out) const {
-  const int C = p_.channels;
 #if defined(__AVX2__)
   if (vector_) {
+    const int C = p_.channels;
     RequantLanes rq[16]; // channels <= 128
     for (int c = 0; c < C; c += 8)
       rq[c / 8] = requant_lanes(p_.multiplier + c, p_.shift + c);

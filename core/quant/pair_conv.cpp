@@ -219,10 +219,11 @@ void PairConv::run_impl(const In *in, Out *const *outs, std::int32_t pixels) {
   const Geometry g{
       p.kernel, p.stride, p.in_c,       out_w, std::size_t(image_w_) * std::size_t(p.in_c),
       pairs_,   vectors_, image_.data()};
-  const std::size_t total = std::size_t(out_h) * out_w, n = std::size_t(vectors_) * 8;
+  const std::size_t total = std::size_t(out_h) * out_w;
   std::int32_t *lane_buf = lanes_.data(); // 8 pixels' worth, sized at construction
   std::size_t px = 0;
 #if defined(__AVX2__)
+  const std::size_t n = std::size_t(vectors_) * 8;
   auto block = [&]<int PX, int G>() {
     for (; px + PX <= total; px += PX) {
       pixels_avx2<PX, G>(g, px, weights_.data(), bias_.data(), rq_.data(), act_min_.data(),
