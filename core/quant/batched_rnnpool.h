@@ -29,6 +29,7 @@ public:
     int in = 0, hid = 0;
     std::vector<std::int32_t> wt, ut;  // [in][hid], [hid][hid]
     std::vector<std::int16_t> u_pairs; // [hid/2][hid][2]: U[j][2p], U[j][2p+1] side by side
+    std::vector<std::int16_t> w_pairs; // [in/2][hid][2] likewise for W (even input sizes)
     std::vector<std::int32_t> w_mul, w_shift, u_mul, u_shift, bias_gate, bias_update;
     std::int32_t zeta = 0, nu = 0;
   };

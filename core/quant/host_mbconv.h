@@ -1,31 +1,27 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Host-only whole-tensor MBConv with exactly the integers of rp_mbconv_s8 (core/kernels). The
-// pointwise convolutions run as float GEMMs, which are exact here: int8 x int8 products are at
-// most 2^14 in magnitude, so any sum of up to 1024 of them is an integer below 2^24 that float32
-// holds exactly whatever the summation order; bias, requantization and clamping then run in
-// integers as on the device. The depthwise convolution runs channel-vectorised in integers; the
-// residual add is the device's C kernel on the whole tensor.
+// pointwise convolutions are PairConv's int16 pair multiply-adds (exact integer sums) with the
+// device's requantization done 8 lanes at a time; the depthwise convolution is HostDepthwise3x3;
+// the residual add is the device's C kernel on the whole tensor.
 #pragma once
 
 #include "core/kernels/rp_kernels.h"
+#include "core/quant/host_depthwise.h"
+#include "core/quant/pair_conv.h"
 
 #include <cstdint>
 #include <vector>
 
 namespace rnnpool::quant {
 
-// rp_pointwise_s8 through a float GEMM. in_c <= 1024 (the exactness bound); else it uses the C
-// kernel itself.
+// rp_pointwise_s8 on the host (PairConv with K = 1).
 class ExactPointwise {
 public:
   explicit ExactPointwise(const rp_conv_t &p); // throws std::invalid_argument on bad parameters
   void run(const std::int8_t *in, std::int32_t pixels, std::int8_t *out);
 
 private:
-  rp_conv_t p_;
-  bool exact_float_ = true;
-  std::vector<float> weights_; // [in_c][out_c]
-  std::vector<float> in_, acc_;
+  PairConv conv_;
 };
 
 class HostMBConv {
@@ -36,9 +32,10 @@ public:
 
 private:
   rp_mbconv_t p_;
-  ExactPointwise expand_, project_;
+  ExactPointwise expand_;
+  HostDepthwise3x3 depthwise3x3_;
+  ExactPointwise project_;
   std::vector<std::int8_t> hidden_, depthwise_;
-  std::vector<std::int32_t> dw_acc_;
 };
 
 } // namespace rnnpool::quant

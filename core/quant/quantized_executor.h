@@ -6,7 +6,9 @@
 
 #include "core/quant/batched_rnnpool.h"
 #include "core/quant/exact_conv.h"
+#include "core/quant/host_l2norm.h"
 #include "core/quant/host_mbconv.h"
+#include "core/quant/pair_conv.h"
 #include "core/quant/quantized_model.h"
 #include "core/tensor/tensor.h"
 
@@ -42,7 +44,8 @@ public:
   const QuantizedLayerOutput &output(const std::string &name) const; // throws if unknown
   Tensor dequantized(const std::string &name) const;
 
-  // Milliseconds each output took to compute in the last run, in outputs() order.
+  // Milliseconds each output took to compute in the last run, in outputs() order. A head's
+  // loc and conf run as one convolution: the pair's time is under conf.k, loc.k's is ~0.
   const std::vector<double> &layer_ms() const { return layer_ms_; }
 
   const QuantizedModel &model() const { return model_; }
@@ -56,7 +59,8 @@ private:
   ExactConv stem_conv_;
   BatchedRNNPool rnnpool_;
   std::vector<HostMBConv> mbconv_;
-  std::vector<ExactConv> heads_; // loc.k, conf.k for k = 0..3
+  std::vector<HostL2Norm> l2norm_;
+  std::vector<PairConv> heads_; // loc.k and conf.k as one convolution per source k
   std::vector<QuantizedLayerOutput> outputs_;
   std::vector<double> layer_ms_;
   std::vector<std::uint8_t> frame_;

@@ -64,6 +64,8 @@ void expect_identical(const Case &c) {
 
 TEST(BatchedRNNPool, FaceModelSizesBitIdenticalToDeviceKernel) {
   expect_identical({1, {40, 36, 4}, 8, 4, 16, 16, 0.6f});
+  // Stride 3: sequence counts 161, 156, 168 leave tails for the 4- and 1-sequence groups.
+  expect_identical({5, {23, 26, 4}, 8, 3, 16, 16, 0.6f});
 }
 
 TEST(BatchedRNNPool, OtherSizesBitIdenticalToDeviceKernel) {

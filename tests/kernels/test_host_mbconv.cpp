@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The host-only HostMBConv (float-GEMM pointwise, exact by the 2^24 bound) must give exactly
-// rp_mbconv_s8's bytes: the face model's four blocks, t = 1, and a depth past the exactness
-// bound (where ExactPointwise falls back to the C kernel).
+// The host-only HostMBConv (PairConv pointwise, vectorised requantization) must give exactly
+// rp_mbconv_s8's bytes: the face model's four blocks, t = 1, odd channel counts, and deep layers.
 #include "core/kernels/rp_kernels.h"
 #include "core/quant/host_mbconv.h"
 #include "core/quant/quantized_layers.h"
@@ -67,8 +66,9 @@ TEST(HostMBConv, OtherShapesBitIdenticalToDeviceKernel) {
   expect_identical(32, 2, 32, 1, {8, 8, 32}, 7, 8.f); // large weights: saturating outputs
 }
 
-TEST(HostMBConv, DepthPastTheFloatBoundUsesTheCKernel) {
-  expect_identical(600, 2, 8, 1, {3, 4, 600}, 8); // project depth 1200 > 1024
+TEST(HostMBConv, DeepLayersStayExact) {
+  expect_identical(600, 2, 8, 1, {3, 4, 600}, 8); // project depth 1200: past float32's 2^24
+  expect_identical(13, 3, 11, 1, {6, 7, 13}, 10); // odd depths, channels not a multiple of 8
 }
 
 TEST(HostMBConv, RejectsInconsistentBlocks) {
