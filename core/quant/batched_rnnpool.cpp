@@ -465,7 +465,8 @@ void BatchedRNNPool::run(const std::int8_t *in, std::int8_t *out) {
   for (std::size_t c = 0; c < channels && lanes_ok; ++c)
     lanes_ok = requant_shift_ok(p_.out_shift[c]);
   if (lanes_ok) {
-    std::vector<RequantLanes> rq; // one per group of 8 channels
+    thread_local std::vector<RequantLanes> rq; // one per group of 8 channels
+    rq.clear();
     for (std::size_t c = 0; c < channels; c += 8)
       rq.push_back(requant_lanes(p_.out_multiplier + c, p_.out_shift + c));
     for (; k + 8 <= sequences * h2; k += 8) {

@@ -24,6 +24,7 @@ struct Case {
   int patch, stride, h1, h2;
   float w_range;
   double out_scale = 3.0 / 127;
+  bool per_channel = false; // per-channel centres and scales (what calibrated models use)
 };
 
 void expect_identical(const Case &c) {
@@ -36,7 +37,15 @@ void expect_identical(const Case &c) {
   std::vector<std::int8_t> x(c.in.elements());
   for (auto &v : x)
     v = std::int8_t(int(rng() % 256) - 128);
-  const QRNNPool q = quantize_rnnpool(params, c.in, 6.0 / 127, c.out_scale);
+  std::vector<double> lo(4 * std::size_t(c.h2)), hi(lo.size());
+  for (std::size_t ch = 0; ch < lo.size(); ++ch) { // narrow bands away from zero, as trained
+    const double centre = (double(rng() % 2001) - 1000.0) / 1400.0;
+    const double half = 0.01 + double(rng() % 1000) / 10000.0;
+    lo[ch] = centre - half;
+    hi[ch] = centre + half;
+  }
+  const QRNNPool q = c.per_channel ? quantize_rnnpool(params, c.in, 6.0 / 127, lo, hi)
+                                   : quantize_rnnpool(params, c.in, 6.0 / 127, c.out_scale);
   const rp_rnnpool_t k = q.view();
   const std::size_t out_size =
       std::size_t(rp_rnnpool_out_h(&k)) * rp_rnnpool_out_w(&k) * 4 * std::size_t(c.h2);
@@ -66,6 +75,12 @@ TEST(BatchedRNNPool, FaceModelSizesBitIdenticalToDeviceKernel) {
   expect_identical({1, {40, 36, 4}, 8, 4, 16, 16, 0.6f});
   // Stride 3: sequence counts 161, 156, 168 leave tails for the 4- and 1-sequence groups.
   expect_identical({5, {23, 26, 4}, 8, 3, 16, 16, 0.6f});
+}
+
+TEST(BatchedRNNPool, PerChannelCentresBitIdenticalToDeviceKernel) {
+  Case c{7, {40, 36, 4}, 8, 4, 16, 16, 0.6f};
+  c.per_channel = true;
+  expect_identical(c);
 }
 
 TEST(BatchedRNNPool, OtherSizesBitIdenticalToDeviceKernel) {
