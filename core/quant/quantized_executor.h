@@ -34,6 +34,8 @@ struct QuantizedLayerOutput {
 class QuantizedExecutor {
 public:
   explicit QuantizedExecutor(const QuantizedModel &model);
+  // The executor keeps a reference (and kernel views into its arrays): no temporaries.
+  explicit QuantizedExecutor(QuantizedModel &&) = delete;
 
   // frame: input.h * input.w grayscale pixels. Throws on a size mismatch or a kernel error.
   void run(std::span<const std::uint8_t> frame);

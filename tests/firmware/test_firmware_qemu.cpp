@@ -19,8 +19,13 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <gtest/gtest.h>
+#include <iterator>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
@@ -305,6 +310,38 @@ TEST_F(FirmwareQemu, FullFrameEqualsTheHostAndFitsTheRamBudget) {
   EXPECT_EQ(r.arena_high_water, host.arena_high_water) << "host prediction of the painted mark";
   // Acceptance: static + arena + stack (+ UART buffers, inside .bss) within 96 KiB.
   EXPECT_LE(r.peak_total, 98304u);
+}
+
+// The committed golden vectors of issue 5 (tests/data/demo_golden, a named demo frame): the
+// device's digest of every layer equals the CRC-32 recorded there.
+TEST_F(FirmwareQemu, DemoGoldenFrameMatchesTheCommittedGoldenVectors) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(RNNPOOL_SOURCE_DIR) / "tests/data/demo_golden/demo_f00250";
+  std::ifstream index_file(dir / "layers.json"), frame_file(dir / "frame.u8", std::ios::binary);
+  ASSERT_TRUE(index_file && frame_file) << "no golden vectors in " << dir;
+  const nlohmann::json index = nlohmann::json::parse(index_file);
+  if (std::strtoul(index.at("model_digest").get<std::string>().c_str(), nullptr, 16) !=
+      model().digest())
+    GTEST_SKIP() << "the firmware runs another model than the golden vectors' ("
+                 << RNNPOOL_FIRMWARE_QMODEL << ")";
+  const Bytes pixels{std::istreambuf_iterator<char>(frame_file), std::istreambuf_iterator<char>()};
+  const int H = index.at("input_hw")[0], W = index.at("input_hw")[1];
+  ASSERT_EQ(pixels.size(), size_t(H) * W);
+  const WireMessage m = upload(300, uint16_t(W), uint16_t(H), pixels,
+                               kDeviceMaxPayload - RNNPOOL_FRAME_CHUNK_FIXED_SIZE);
+  ASSERT_EQ(m.type, RNNPOOL_MSG_DETECTIONS);
+  expect_same_results(m, host_run(pixels, H, W), 300);
+  const WireMessage g = must_request(RNNPOOL_MSG_GET_LAYER_DIGESTS);
+  rnnpool_layer_digests digests{};
+  ASSERT_EQ(rnnpool_unpack_layer_digests(g.payload.data(), g.payload.size(), &digests), RNNPOOL_OK);
+  const auto &layers = index.at("layers");
+  ASSERT_EQ(layers.size(), size_t(digests.count));
+  for (size_t i = 0; i < layers.size(); ++i)
+    EXPECT_EQ(digests.crc[i],
+              std::strtoul(layers[i].at("crc32").get<std::string>().c_str(), nullptr, 16))
+        << layers[i].at("name").get<std::string>();
+  std::printf("[ measure ] %s: %zu device layer digests equal the committed golden vectors\n",
+              dir.filename().c_str(), layers.size());
 }
 
 TEST_F(FirmwareQemu, CorruptAndUnknownMessagesGetErrorsAndTheLinkSurvives) {

@@ -74,7 +74,8 @@ TEST_P(DemoGolden, LayersBitExactAndBoxesEqualTheFloatModel) {
   ASSERT_EQ(frame.size(), std::size_t(H) * W);
 
   // 1. Every layer's raw integers, byte for byte.
-  quant::QuantizedExecutor executor(quant::with_input_shape(model, Shape{H, W, 1}));
+  const quant::QuantizedModel sized = quant::with_input_shape(model, Shape{H, W, 1});
+  quant::QuantizedExecutor executor(sized);
   executor.run(frame);
   const auto &layers = index.at("layers");
   ASSERT_EQ(layers.size(), executor.outputs().size());
