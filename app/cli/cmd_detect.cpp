@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 namespace rnnpool::cli {
 namespace {
@@ -42,6 +44,7 @@ struct DetectOptions {
   float threshold = -1.0f; // < 0: the model's manifest score_threshold
   std::string quantized;   // a quantized model file: detect through the integer kernels
   std::string golden;      // with quantized: write per-layer raw integer outputs here
+  std::string draw;        // write each input with its boxes drawn into this directory
   std::string video;       // frames of this video, as --frames lists them
   std::vector<int> frames;
 };
@@ -50,6 +53,32 @@ struct NamedImage {
   std::string name; // what output and golden directories call it
   cv::Mat image;
 };
+
+// The image with each box and its score drawn on it, as DIR/<name stem>.jpg.
+void write_drawn(const std::string &dir, const std::string &name, const cv::Mat &image,
+                 const DetectionResult &r) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw std::runtime_error("cannot create " + dir + ": " + ec.message());
+  cv::Mat out;
+  if (image.channels() == 1)
+    cv::cvtColor(image, out, cv::COLOR_GRAY2BGR);
+  else
+    out = image.clone();
+  const int thick = std::max(2, out.cols / 300);
+  for (const Detection &d : r.boxes) {
+    const cv::Point p1(int(d.x1), int(d.y1)), p2(int(d.x2), int(d.y2));
+    cv::rectangle(out, p1, p2, cv::Scalar(0, 220, 0), thick);
+    char label[16];
+    std::snprintf(label, sizeof label, "%.2f", d.score);
+    cv::putText(out, label, {p1.x, std::max(p1.y - 4, 12)}, cv::FONT_HERSHEY_SIMPLEX, 0.4 * thick,
+                cv::Scalar(0, 220, 0), std::max(1, thick / 2));
+  }
+  const std::string path =
+      (std::filesystem::path(dir) / (std::filesystem::path(name).stem().string() + ".jpg"))
+          .string();
+  if (!cv::imwrite(path, out)) throw std::runtime_error("cannot write " + path);
+}
 
 // The listed frames (0-based) of a video, named "<stem>_f<NNNNN>"; reads sequentially (seeking
 // is not frame-exact in every container).
@@ -103,6 +132,7 @@ int run_detect(const DetectOptions &opt) {
   nlohmann::ordered_json images = nlohmann::ordered_json::array();
   for (const auto &[path, image] : inputs) {
     const DetectionResult r = detect(image);
+    if (!opt.draw.empty()) write_drawn(opt.draw, path, image, r);
     if (!opt.golden.empty())
       quant::write_golden_vectors(*qdetector->executor(), opt.golden,
                                   std::filesystem::path(path).stem().string());
@@ -136,6 +166,8 @@ RegisterCommand reg{[](CLI::App &app, int &exit_code) {
   cmd->add_option("--model", opt->model,
                   "Model file (.npz, with optional .json manifest); default: the bundled model");
   cmd->add_option("images", opt->images, "Image files");
+  cmd->add_option("--draw", opt->draw,
+                  "Also write each image with its boxes drawn into this folder");
   cmd->add_option("--video", opt->video, "A video file to take the --frames from");
   cmd->add_option("--frames", opt->frames, "0-based frame numbers of --video (e.g. 0,100,200)")
       ->delimiter(',')
