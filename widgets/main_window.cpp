@@ -324,7 +324,9 @@ void MainWindow::restoreSettings() {
     ram_view_->setStrategy(settings.value(key::strategy, "layer").toString());
     ram_view_->setDtype(settings.value(key::dtype, "f32").toString());
   }
-  threshold_->setThreshold(settings.value(key::threshold, 0.5).toFloat());
+  threshold_->setThreshold(
+      settings.value(key::threshold, backend_ ? backend_->defaultScoreThreshold() : 0.5f)
+          .toFloat());
   pipeline_->setThreshold(threshold_->threshold());
   if (settings.contains(key::geometry))
     restoreGeometry(settings.value(key::geometry).toByteArray());

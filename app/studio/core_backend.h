@@ -32,6 +32,10 @@ public:
   // Computed on first request and cached (6 combinations at most).
   MemoryPlanView plan(const QString &strategy, const QString &dtype) override;
   QString statusMessage() const override { return status_; }
+  // The manifest's score_threshold (0.5 without a model).
+  float defaultScoreThreshold() const override {
+    return model_ ? model_->manifest.score_threshold : 0.5f;
+  }
 
   bool hasModel() const { return model_.has_value(); }
   // The model file in use or looked for.

@@ -24,6 +24,8 @@ public:
   // One plain sentence about the model's state for the status bar ("model not loaded"); empty
   // when everything is in order.
   virtual QString statusMessage() const { return {}; }
+  // The model's own operating score threshold: the slider's start until the user moves it.
+  virtual float defaultScoreThreshold() const { return 0.5f; }
 };
 
 } // namespace rnnpool
