@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/model/batch_norm.h"
 
+#include <Eigen/Dense>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -31,10 +32,11 @@ void fold_batch_norm(Conv2dParams &conv, std::span<const float> gamma, std::span
   if (conv.bias.empty()) conv.bias.assign(out, 0.0f);
   const std::size_t per_channel = conv.weight.size() / out; // OHWI: one channel's weights in a run
   // Folded in double, rounded once. When mean x scale is large the folded bias and the weighted
-  // sum nearly cancel, and float accumulation error comes out multiplied by the scale (a trained
-  // RNNPool-Face-M4 has one such conv: 1e-4 at the heads): keep a double copy for conv2d.
+  // sum nearly cancel and float accumulation error comes out multiplied by the scale (a trained
+  // RNNPool-Face-M4 has one such conv: 1e-4 at its heads): such a 1x1 conv gets an input centre.
   bool cancels = false;
   std::vector<double> weight_f64(conv.weight.size()), bias_f64(out);
+  const std::vector<float> unfolded = conv.weight, conv_bias = conv.bias;
   for (std::size_t o = 0; o < out; ++o) {
     const double scale = double(gamma[o]) / std::sqrt(double(var[o]) + double(eps));
     for (std::size_t i = 0; i < per_channel; ++i)
@@ -46,13 +48,31 @@ void fold_batch_norm(Conv2dParams &conv, std::span<const float> gamma, std::span
     conv.weight[i] = float(weight_f64[i]);
   for (std::size_t o = 0; o < out; ++o)
     conv.bias[o] = float(bias_f64[o]);
+  conv.input_centre.clear();
+  conv.centred_bias.clear();
   const bool pointwise = conv.kernel == 1 && conv.stride == 1 && conv.pad == 0 && conv.groups == 1;
-  if (cancels && pointwise) {
-    conv.weight_f64 = std::move(weight_f64);
-    conv.bias_f64 = std::move(bias_f64);
-  } else {
-    conv.weight_f64.clear();
-    conv.bias_f64.clear();
+  if (!cancels || !pointwise) return;
+  // The running mean is E[W x] (+ the conv's own bias), so E[x] solves W x = mean - bias in the
+  // least-squares sense; any centre keeps the function exact, a good one keeps the sums small.
+  using MatD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const auto in = Eigen::Index(per_channel);
+  const MatD w =
+      Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+          unfolded.data(), Eigen::Index(out), in)
+          .cast<double>();
+  Eigen::VectorXd target = Eigen::VectorXd::Zero(Eigen::Index(out));
+  for (std::size_t o = 0; o < out; ++o)
+    target[Eigen::Index(o)] = double(mean[o]) - double(conv_bias[o]);
+  const Eigen::VectorXd centre = w.completeOrthogonalDecomposition().solve(target);
+  conv.input_centre.resize(per_channel);
+  conv.centred_bias.resize(out);
+  for (std::size_t i = 0; i < per_channel; ++i)
+    conv.input_centre[i] = float(centre[Eigen::Index(i)]);
+  for (std::size_t o = 0; o < out; ++o) {
+    double b = bias_f64[o];
+    for (std::size_t i = 0; i < per_channel; ++i)
+      b += weight_f64[o * per_channel + i] * double(conv.input_centre[i]);
+    conv.centred_bias[o] = float(b);
   }
 }
 

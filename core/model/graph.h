@@ -37,11 +37,13 @@ struct Conv2dParams {
   // Batch norm is folded in at load time, so every executable conv has a bias.
   std::vector<float> weight;
   std::vector<float> bias;
-  // Set by fold_batch_norm for a 1x1 conv whose folded bias cancels most of its output (a
-  // batch norm with a large mean x scale): the same weight and bias in double, and conv2d then
-  // accumulates in double, so float rounding is not amplified by the batch norm's scale.
-  std::vector<double> weight_f64;
-  std::vector<double> bias_f64;
+  // Set by fold_batch_norm for a 1x1 conv whose folded bias cancels most of its output (a batch
+  // norm with a large mean x scale): the input's per-channel centre (solved from the batch
+  // norm's running means) and the bias for centred inputs (bias + weight . centre, in double).
+  // conv2d then computes weight . (x - centre) + centred_bias: the same function, but its float
+  // sums stay small, so their rounding is not amplified by the batch norm's scale.
+  std::vector<float> input_centre;
+  std::vector<float> centred_bias;
 };
 
 // FastGRNN (spec section 1). W and U keep PyTorch's orientation: pre = x@W + h@U.

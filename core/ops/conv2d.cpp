@@ -33,9 +33,10 @@ void check(const Tensor &in, const Conv2dParams &p) {
   if (!p.bias.empty() && p.bias.size() != std::size_t(p.out_channels))
     fail("bias has " + std::to_string(p.bias.size()) + " floats, expected " +
          std::to_string(p.out_channels));
-  if (!p.weight_f64.empty() && (p.kernel != 1 || p.weight_f64.size() != expected ||
-                                p.bias_f64.size() != std::size_t(p.out_channels)))
-    fail("double weights are for 1x1 convs and must match the float ones");
+  if (!p.input_centre.empty() && (p.kernel != 1 || p.input_centre.size() != std::size_t(in.c()) ||
+                                  p.centred_bias.size() != std::size_t(p.out_channels)))
+    fail("an input centre is for 1x1 convs and needs one value per input channel and a "
+         "centred bias per output channel");
   if (in.h() + 2 * p.pad < p.kernel || in.w() + 2 * p.pad < p.kernel)
     fail("kernel " + std::to_string(p.kernel) + " larger than padded input " +
          in.shape().to_string());
@@ -44,8 +45,8 @@ void check(const Tensor &in, const Conv2dParams &p) {
 // Bias (unless the double path added it) and activation over all output pixels at once.
 void finish(const Conv2dParams &p, Tensor &out) {
   Eigen::Map<RowMat> m(out.data(), Eigen::Index(out.h()) * out.w(), out.c());
-  if (!p.bias.empty() && p.bias_f64.empty())
-    m.rowwise() += Eigen::Map<const Eigen::RowVectorXf>(p.bias.data(), out.c());
+  const std::vector<float> &bias = p.input_centre.empty() ? p.bias : p.centred_bias;
+  if (!bias.empty()) m.rowwise() += Eigen::Map<const Eigen::RowVectorXf>(bias.data(), out.c());
   if (p.activation == Activation::ReLU6) m = m.cwiseMax(0.0f).cwiseMin(6.0f);
 }
 
@@ -56,15 +57,14 @@ void conv_pointwise(const Tensor &in, const Conv2dParams &p, Tensor &out) {
       Eigen::Map<const RowMat>(p.weight.data(), out.c(), in.c()).transpose();
 }
 
-// The same GEMM in double with the double bias, rounded once (see Conv2dParams::weight_f64).
-void conv_pointwise_f64(const Tensor &in, const Conv2dParams &p, Tensor &out) {
-  using RowMatD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+// weight . (x - centre): the same GEMM on centred inputs (see Conv2dParams::input_centre).
+void conv_pointwise_centred(const Tensor &in, const Conv2dParams &p, Tensor &out) {
   const Eigen::Index pixels = Eigen::Index(in.h()) * in.w();
-  thread_local RowMatD acc;
-  acc.noalias() = Eigen::Map<const RowMat>(in.data(), pixels, in.c()).cast<double>() *
-                  Eigen::Map<const RowMatD>(p.weight_f64.data(), out.c(), in.c()).transpose();
-  acc.rowwise() += Eigen::Map<const Eigen::RowVectorXd>(p.bias_f64.data(), out.c());
-  Eigen::Map<RowMat>(out.data(), pixels, out.c()) = acc.cast<float>();
+  thread_local RowMat centred;
+  centred = Eigen::Map<const RowMat>(in.data(), pixels, in.c());
+  centred.rowwise() -= Eigen::Map<const Eigen::RowVectorXf>(p.input_centre.data(), in.c());
+  Eigen::Map<RowMat>(out.data(), pixels, out.c()).noalias() =
+      centred * Eigen::Map<const RowMat>(p.weight.data(), out.c(), in.c()).transpose();
 }
 
 void conv_depthwise(const Tensor &in, const Conv2dParams &p, Tensor &out) {
@@ -174,8 +174,8 @@ void conv2d(const Tensor &in, const Conv2dParams &p, Tensor &out) {
   out.reshape({(in.h() + 2 * p.pad - p.kernel) / p.stride + 1,
                (in.w() + 2 * p.pad - p.kernel) / p.stride + 1, p.out_channels});
   const bool pointwise = p.kernel == 1 && p.stride == 1 && p.pad == 0 && p.groups == 1;
-  if (pointwise && !p.weight_f64.empty())
-    conv_pointwise_f64(in, p, out);
+  if (pointwise && !p.input_centre.empty())
+    conv_pointwise_centred(in, p, out);
   else if (pointwise)
     conv_pointwise(in, p, out);
   else if (p.groups == in.c() && p.groups == p.out_channels)

@@ -130,12 +130,12 @@ Conv2dParams expand_over_rnnpool_codes(const Conv2dParams &e, const QRNNPool &po
     throw std::invalid_argument("quantize: mob.0.expand is not a 1x1 conv over the " +
                                 std::to_string(C) + " RNNPool channels");
   Conv2dParams out = e;
-  out.weight_f64.clear();
-  out.bias_f64.clear();
+  out.input_centre.clear(); // the codes are not centred: weight and bias are the plain ones
+  out.centred_bias.clear();
   for (std::size_t o = 0; o < O; ++o) {
-    double bias = e.bias_f64.empty() ? double(e.bias[o]) : e.bias_f64[o];
+    double bias = double(e.bias[o]);
     for (std::size_t c = 0; c < C; ++c) {
-      const double w = e.weight_f64.empty() ? double(e.weight[o * C + c]) : e.weight_f64[o * C + c];
+      const double w = double(e.weight[o * C + c]);
       bias += w * pool.out_centre(int(c));
       out.weight[o * C + c] = float(w * pool.out_scales[c]);
     }

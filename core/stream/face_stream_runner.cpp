@@ -371,15 +371,13 @@ void FaceStreamRunner::mob_fill(int b, int y, int x_last) {
     if (!compute()) continue;
     const Conv2dParams &e = *w_->expand[b];
     Eigen::Map<Eigen::VectorXf> out(dst, blk.hidden);
-    if (!e.weight_f64.empty()) { // accumulate in double, as conv2d does for this conv
-      using RowMatD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-      out = (Eigen::Map<const RowMatD>(e.weight_f64.data(), blk.hidden, blk.in.c) *
-                 Eigen::Map<const Eigen::VectorXf>(src, blk.in.c).cast<double>() +
-             Eigen::Map<const Eigen::VectorXd>(e.bias_f64.data(), blk.hidden))
-                .cast<float>();
+    const Eigen::Map<const RowMat> weight(e.weight.data(), blk.hidden, blk.in.c);
+    if (!e.input_centre.empty()) { // centred, as conv2d does for this conv
+      out.noalias() = weight * (Eigen::Map<const Eigen::VectorXf>(src, blk.in.c) -
+                                Eigen::Map<const Eigen::VectorXf>(e.input_centre.data(), blk.in.c));
+      out += Eigen::Map<const Eigen::VectorXf>(e.centred_bias.data(), blk.hidden);
     } else {
-      out.noalias() = Eigen::Map<const RowMat>(e.weight.data(), blk.hidden, blk.in.c) *
-                      Eigen::Map<const Eigen::VectorXf>(src, blk.in.c);
+      out.noalias() = weight * Eigen::Map<const Eigen::VectorXf>(src, blk.in.c);
       out += Eigen::Map<const Eigen::VectorXf>(e.bias.data(), blk.hidden);
     }
     relu6(dst, blk.hidden);
