@@ -18,6 +18,27 @@ using namespace rnnpool;
 class TestRamView : public QObject {
   Q_OBJECT
 private slots:
+  void streamingStepsAreFoundByTheLayersTheyCompute() {
+    MemoryPlanView plan;
+    plan.strategy = "streaming";
+    for (const char *name : {"rnn_model row 0", "mob.0.expand row 0", "mob.0 row 0",
+                             "head.0.window row 0", "head.0 row 0", "rnn_model row 1"}) {
+      PlanViewStep step;
+      step.layer = name;
+      plan.steps.push_back(step);
+    }
+    QCOMPARE(plan.stepOfLayer("rnn_model"), 0);
+    QCOMPARE(plan.stepOfLayer("conv"), 0);
+    QCOMPARE(plan.stepOfLayer("rnn_pad"), 0);
+    QCOMPARE(plan.stepOfLayer("mob.0.expand"), 1);
+    QCOMPARE(plan.stepOfLayer("mob.0.dw"), 2);
+    QCOMPARE(plan.stepOfLayer("mob.0.project"), 2);
+    QCOMPARE(plan.stepOfLayer("L2Norm3_3"), 3);
+    QCOMPARE(plan.stepOfLayer("loc.0"), 4);
+    QCOMPARE(plan.stepOfLayer("conf.0"), 4);
+    QCOMPARE(plan.stepOfLayer("mob.3.add"), -1); // not in this plan
+  }
+
   void changingStrategyRequestsAPlanAndShowsItsPeak() {
     test::TestStudioBackend backend;
     LayerSelection selection;
