@@ -87,20 +87,17 @@ static inline int32_t rp_requantize_high(int32_t acc, int32_t multiplier, int32_
 #define RP_REQUANTIZE_HIGH_MIN_SHIFT (-33)
 #define RP_REQUANTIZE_HIGH_MAX_SHIFT (-2)
 
-/* rp_requantize (rp_kernels.h) for shift <= -2 without a 64-bit variable shift: the total shift
- * 31 - shift is >= 33, so floor(val * m / 2^(30 - shift)) = floor(high word / 2^(-2 - shift))
- * (nested floors of power-of-two divisions), rounded half up as there. The high word is one SMULL
- * on the Cortex-M4. Other shifts take rp_requantize's 64-bit path: the same integers always. */
+/* rp_requantize (rp_kernels.h) for any shift: rp_requantize_high_k where the shift allows
+ * (shift <= -2), short constant-shift paths for -1 and 0, else the 64-bit path. The same
+ * integers always. */
 static inline int32_t rp_requantize_hi(int32_t val, int32_t multiplier, int32_t shift) {
   const int32_t k = shift + 1; /* k < 0: shift <= -2, and ~k = -2 - shift (one MVN) */
 #if defined(__GNUC__)
-  if (__builtin_expect(k < 0, 1)) { /* every layer of RNNPool-Face-M4 but a few head channels */
+  if (__builtin_expect(k < 0, 1)) /* every layer of RNNPool-Face-M4 but a few head channels */
 #else
-  if (k < 0) {
+  if (k < 0)
 #endif
-    const int32_t hi = (int32_t)(((int64_t)val * (int64_t)multiplier) >> 32);
-    return ((hi >> ~k) + 1) >> 1; /* |hi| < 2^30: no overflow */
-  }
+    return rp_requantize_high_k(val, multiplier, ~k);
   const int64_t product = (int64_t)val * (int64_t)multiplier;
   if (shift == -1) /* total shift 32: round half up of the high word (SMULL, ADDS, ADC) */
     return (int32_t)((product + ((int64_t)1 << 31)) >> 32);
@@ -114,8 +111,7 @@ static inline int32_t rp_requantize_hi(int32_t val, int32_t multiplier, int32_t 
 
 /* rp_requantize_hi's shift <= -2 case from a {multiplier, -2 - shift} pair (rp_requant_pairs). */
 static inline int32_t rp_requantize_pair(int32_t val, const int32_t *pair) {
-  const int32_t hi = (int32_t)(((int64_t)val * (int64_t)pair[0]) >> 32);
-  return ((hi >> pair[1]) + 1) >> 1;
+  return rp_requantize_high_k(val, pair[0], pair[1]);
 }
 
 #if defined(__GNUC__)
