@@ -49,17 +49,9 @@ struct DetectOptions {
   std::vector<int> frames;
 };
 
-struct NamedImage {
-  std::string name; // what output and golden directories call it
-  cv::Mat image;
-};
-
-// The image with each box and its score drawn on it, as DIR/<name stem>.jpg.
+// The image with each box and its score drawn on it, as DIR/<name stem>.jpg (DIR exists).
 void write_drawn(const std::string &dir, const std::string &name, const cv::Mat &image,
                  const DetectionResult &r) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw std::runtime_error("cannot create " + dir + ": " + ec.message());
   cv::Mat out;
   if (image.channels() == 1)
     cv::cvtColor(image, out, cv::COLOR_GRAY2BGR);
@@ -80,27 +72,28 @@ void write_drawn(const std::string &dir, const std::string &name, const cv::Mat 
   if (!cv::imwrite(path, out)) throw std::runtime_error("cannot write " + path);
 }
 
-// The listed frames (0-based) of a video, named "<stem>_f<NNNNN>"; reads sequentially (seeking
-// is not frame-exact in every container).
-std::vector<NamedImage> read_video_frames(const std::string &path, std::vector<int> wanted) {
+// Calls `use(name, frame)` for the listed frames (0-based) of a video, in order, named
+// "<stem>_f<NNNNN>"; reads sequentially (seeking is not frame-exact in every container).
+template <class Use>
+void for_video_frames(const std::string &path, std::vector<int> wanted, const Use &use) {
   if (!std::filesystem::exists(path)) throw std::runtime_error("no such video: " + path);
   std::sort(wanted.begin(), wanted.end());
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
   VideoFileSource source(path, false);
-  std::vector<NamedImage> out;
   cv::Mat frame;
   const std::string stem = std::filesystem::path(path).stem().string();
-  for (int index = 0; out.size() < wanted.size(); ++index) {
+  std::size_t next = 0;
+  for (int index = 0; next < wanted.size(); ++index) {
     if (!source.read(frame))
       throw std::runtime_error(path + " has " + std::to_string(index) + " frames, frame " +
-                               std::to_string(wanted[out.size()]) + " was asked for" +
+                               std::to_string(wanted[next]) + " was asked for" +
                                (source.error().empty() ? "" : " (" + source.error() + ")"));
-    if (index != wanted[out.size()]) continue;
-    char name[32];
-    std::snprintf(name, sizeof name, "_f%05d", index);
-    out.push_back({stem + name, frame.clone()});
+    if (index != wanted[next]) continue;
+    char suffix[32];
+    std::snprintf(suffix, sizeof suffix, "_f%05d", index);
+    use(stem + suffix, frame);
+    ++next;
   }
-  return out;
 }
 
 int run_detect(const DetectOptions &opt) {
@@ -123,14 +116,13 @@ int run_detect(const DetectOptions &opt) {
     throw std::invalid_argument("--video and --frames go together");
   if (opt.images.empty() && opt.video.empty())
     throw std::invalid_argument("give image files or --video with --frames");
-  std::vector<NamedImage> inputs;
-  for (const std::string &path : opt.images)
-    inputs.push_back({path, read_image(path)});
-  if (!opt.video.empty())
-    for (NamedImage &f : read_video_frames(opt.video, opt.frames))
-      inputs.push_back(std::move(f));
+  if (!opt.draw.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(opt.draw, ec);
+    if (ec) throw std::runtime_error("cannot create " + opt.draw + ": " + ec.message());
+  }
   nlohmann::ordered_json images = nlohmann::ordered_json::array();
-  for (const auto &[path, image] : inputs) {
+  auto process = [&](const std::string &path, const cv::Mat &image) {
     const DetectionResult r = detect(image);
     if (!opt.draw.empty()) write_drawn(opt.draw, path, image, r);
     if (!opt.golden.empty())
@@ -154,7 +146,10 @@ int run_detect(const DetectOptions &opt) {
         std::cout << "  " << d.x1 << " " << d.y1 << " " << d.x2 << " " << d.y2 << "  score "
                   << d.score << "\n";
     }
-  }
+  };
+  for (const std::string &path : opt.images)
+    process(path, read_image(path));
+  if (!opt.video.empty()) for_video_frames(opt.video, opt.frames, process);
   if (opt.json) std::cout << nlohmann::ordered_json{{"images", images}}.dump(2) << "\n";
   return 0;
 }

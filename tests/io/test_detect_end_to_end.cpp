@@ -133,6 +133,45 @@ TEST(DetectCli, RealPhotoJsonMatchesInProcessDetector) {
   fs::remove_all(dir);
 }
 
+TEST(DetectCli, VideoFramesAreTheClipsFramesAndDrawnImagesAreWritten) {
+  const fs::path dir = temp_dir();
+  const fs::path clip = fs::path(RNNPOOL_SOURCE_DIR) / "data/demo/demo.mp4";
+  ASSERT_TRUE(fs::exists(clip)) << clip << " missing: run scripts/setup";
+  const std::string model = (dir / "m.npz").string();
+  ASSERT_EQ(run_cli("init-model --random --seed 5 --output " + model, dir).exit_code, 0);
+
+  const CliRun r = run_cli("detect --model " + model + " --json --threshold 0.6 --video " +
+                               clip.string() + " --frames 30,2 --draw " + (dir / "drawn").string(),
+                           dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.at("images").size(), 2u);
+  EXPECT_EQ(j["images"][0].at("path"), "demo_f00002"); // in clip order
+  const nlohmann::json &f30 = j["images"][1];
+  EXPECT_EQ(f30.at("path"), "demo_f00030");
+  // Frame 30 straight from the decoder (not through the JPEG): the in-process detector agrees.
+  cv::VideoCapture cap(clip.string());
+  cv::Mat frame;
+  for (int i = 0; i <= 30; ++i)
+    cap.read(frame);
+  FaceDetector detector(load_model_file(model));
+  const DetectionResult expected = detector.detect(frame, 0.6f);
+  ASSERT_EQ(f30.at("boxes").size(), expected.boxes.size());
+  for (std::size_t i = 0; i < expected.boxes.size(); ++i)
+    EXPECT_FLOAT_EQ(f30["boxes"][i].at("x1").get<float>(), expected.boxes[i].x1);
+  for (const char *name : {"demo_f00002.jpg", "demo_f00030.jpg"}) {
+    const cv::Mat drawn = cv::imread((dir / "drawn" / name).string());
+    EXPECT_EQ(drawn.cols, frame.cols) << name;
+    EXPECT_EQ(drawn.rows, frame.rows) << name;
+  }
+
+  const CliRun past =
+      run_cli("detect --model " + model + " --video " + clip.string() + " --frames 1000000", dir);
+  EXPECT_EQ(past.exit_code, 1);
+  EXPECT_NE(past.err.find("frame 1000000 was asked for"), std::string::npos) << past.err;
+  fs::remove_all(dir);
+}
+
 TEST(DetectCli, InputSizeChangeRebuildsTheGraph) {
   const StateDict sd = random_state_dict(make_rnnpool_face_m4(), 2);
   FaceDetector detector(LoadedModel{graph_from_state_dict(make_rnnpool_face_m4(), sd, "m"), {}});
