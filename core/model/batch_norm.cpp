@@ -36,9 +36,10 @@ void fold_batch_norm(Conv2dParams &conv, std::span<const float> gamma, std::span
   // RNNPool-Face-M4 has one such conv: 1e-4 at its heads): such a 1x1 conv gets an input centre.
   bool cancels = false;
   std::vector<double> weight_f64(conv.weight.size()), bias_f64(out);
-  const std::vector<float> unfolded = conv.weight, conv_bias = conv.bias;
+  Eigen::VectorXd centred_mean(Eigen::Index(out), 1); // scale (mean - conv bias): see below
   for (std::size_t o = 0; o < out; ++o) {
     const double scale = double(gamma[o]) / std::sqrt(double(var[o]) + double(eps));
+    centred_mean[Eigen::Index(o)] = (double(mean[o]) - double(conv.bias[o])) * scale;
     for (std::size_t i = 0; i < per_channel; ++i)
       weight_f64[o * per_channel + i] = double(conv.weight[o * per_channel + i]) * scale;
     bias_f64[o] = (double(conv.bias[o]) - double(mean[o])) * scale + double(beta[o]);
@@ -52,18 +53,13 @@ void fold_batch_norm(Conv2dParams &conv, std::span<const float> gamma, std::span
   conv.centred_bias.clear();
   const bool pointwise = conv.kernel == 1 && conv.stride == 1 && conv.pad == 0 && conv.groups == 1;
   if (!cancels || !pointwise) return;
-  // The running mean is E[W x] (+ the conv's own bias), so E[x] solves W x = mean - bias in the
-  // least-squares sense; any centre keeps the function exact, a good one keeps the sums small.
+  // The running mean is E[W x] + the conv's own bias, so E[x] solves (scale W) x =
+  // scale (mean - bias) in the least-squares sense; any centre keeps the function exact, a good
+  // one keeps the sums small.
   using MatD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  const auto in = Eigen::Index(per_channel);
-  const MatD w =
-      Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-          unfolded.data(), Eigen::Index(out), in)
-          .cast<double>();
-  Eigen::VectorXd target = Eigen::VectorXd::Zero(Eigen::Index(out));
-  for (std::size_t o = 0; o < out; ++o)
-    target[Eigen::Index(o)] = double(mean[o]) - double(conv_bias[o]);
-  const Eigen::VectorXd centre = w.completeOrthogonalDecomposition().solve(target);
+  const Eigen::Map<const MatD> folded(weight_f64.data(), Eigen::Index(out),
+                                      Eigen::Index(per_channel));
+  const Eigen::VectorXd centre = folded.completeOrthogonalDecomposition().solve(centred_mean);
   conv.input_centre.resize(per_channel);
   conv.centred_bias.resize(out);
   for (std::size_t i = 0; i < per_channel; ++i)

@@ -42,7 +42,7 @@ void check(const Tensor &in, const Conv2dParams &p) {
          in.shape().to_string());
 }
 
-// Bias (unless the double path added it) and activation over all output pixels at once.
+// Bias (the centred one for a centred 1x1 conv) and activation over all output pixels at once.
 void finish(const Conv2dParams &p, Tensor &out) {
   Eigen::Map<RowMat> m(out.data(), Eigen::Index(out.h()) * out.w(), out.c());
   const std::vector<float> &bias = p.input_centre.empty() ? p.bias : p.centred_bias;
