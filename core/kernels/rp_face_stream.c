@@ -301,15 +301,12 @@ static void conv_row(rp_face_stream_t *s, int32_t y) {
 }
 
 /* Sweep d's (0..3) output channels d * h2 .. d * h2 + h2 - 1: int8 = requantize(state -
- * centre[c]) per channel c (rp_rnnpool_output), one SMMUL where the shift allows. */
+ * centre[c]) per channel c, as rp_rnnpool_output (rp_requantize_hi: the same integers). */
 static void rnnpool_emit(const rp_rnnpool_t *p, const int16_t *state, int8_t *out, int32_t d) {
   const int32_t h2 = p->rnn2.hidden_size;
-  for (int32_t j = 0, c = d * h2; j < h2; ++j, ++c) {
-    const int32_t shift = p->out_shift[c], v = state[j] - p->out_offset[c];
-    out[c] = shift >= RP_REQUANTIZE_HIGH_MIN_SHIFT && shift <= RP_REQUANTIZE_HIGH_MAX_SHIFT
-                 ? rp_sat8(rp_requantize_high_k(v, p->out_multiplier[c], -2 - shift))
-                 : rp_rnnpool_output(p, c, state[j]);
-  }
+  for (int32_t j = 0, c = d * h2; j < h2; ++j, ++c)
+    out[c] = rp_sat8(
+        rp_requantize_hi(state[j] - p->out_offset[c], p->out_multiplier[c], p->out_shift[c]));
 }
 
 /* Patch (i, j) read from the band through its ring (slot = conv row % P), as
