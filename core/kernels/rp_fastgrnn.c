@@ -81,6 +81,127 @@ rp_status rp_fastgrnn_step(const rp_fastgrnn_t *cell, const int16_t *RP_RESTRICT
 #define RP_UNROLL_UNITS
 #endif
 
+#if RP_USE_SIMD32 && defined(__GNUC__) && defined(__thumb2__)
+#define RP_HAVE_MATVEC16_ASM 1
+/* out[j] = sum_k m[16 j + k] * v[k] for a 16x16 int16 matrix: v stays in r0-r7 (8 pairs) and
+ * each row is two LDMs and eight SMLADs, where the C loop reloads v for every row (~24
+ * instructions a row, 10 here). The row sums go to the stack (every register is in use) and are
+ * copied to out at the end. Same integer sums as dot_s16. */
+#define RP_UNUSED __attribute__((unused))
+/* m, v and out must be 4-byte aligned (LDM/STM). */
+__attribute__((naked, noinline)) static void
+matvec16_s16(RP_UNUSED const int16_t *m, RP_UNUSED const int16_t *v, RP_UNUSED int32_t *out) {
+  __asm__ volatile("push {r2, r4-r11, lr}\n\t"
+                   "sub sp, sp, #64\n\t"
+                   "mov lr, r0\n\t"
+                   "ldm r1, {r0-r7}\n\t"
+                   ".irp row, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n\t"
+                   "ldm lr!, {r8-r11}\n\t"
+                   "smuad r12, r0, r8\n\t"
+                   "smlad r12, r1, r9, r12\n\t"
+                   "smlad r12, r2, r10, r12\n\t"
+                   "smlad r12, r3, r11, r12\n\t"
+                   "ldm lr!, {r8-r11}\n\t"
+                   "smlad r12, r4, r8, r12\n\t"
+                   "smlad r12, r5, r9, r12\n\t"
+                   "smlad r12, r6, r10, r12\n\t"
+                   "smlad r12, r7, r11, r12\n\t"
+                   "str r12, [sp, #4*\\row]\n\t"
+                   ".endr\n\t"
+                   "ldr lr, [sp, #64]\n\t"
+                   "ldm sp!, {r0-r7}\n\t"
+                   "stm lr!, {r0-r7}\n\t"
+                   "ldm sp!, {r0-r7}\n\t"
+                   "stm lr!, {r0-r7}\n\t"
+                   "pop {r2, r4-r11, pc}\n\t");
+}
+
+/* One hidden-16 step from a non-zero state, step_h16's integers: U.h as in matvec16_s16, then
+ * per unit the U requantization (SMMUL), the two table lookups and the gate, with every constant
+ * in a register (~21 instructions a unit; the C loop spilled to ~30). */
+typedef struct {
+  const int16_t *u;        /* 0: 16x16 recurrent matrix, word aligned */
+  const int16_t *h;        /* 4: state, word aligned */
+  int16_t *next;           /* 8: new state */
+  const int32_t *wx;       /* 12: requantized x.W per unit */
+  const int32_t *gate;     /* 16: per unit {u_multiplier, u_k, bias_gate, bias_update} */
+  const int16_t *sigmoid0; /* 20: rp_sigmoid_q12_lookup_zero */
+  const int16_t *tanh0;    /* 24: rp_tanh_q12_lookup_zero */
+  int32_t zeta;            /* 28 */
+  int32_t coef_base_nu;    /* 32: coef_base + nu * 2^15 (< 2^31, checked by prepare) */
+} step16_args_t;
+
+__attribute__((naked, noinline)) static void step16_s16(RP_UNUSED const step16_args_t *a) {
+  __asm__ volatile("push {r4-r11, lr}\n\t"
+                   "sub sp, sp, #132\n\t" /* [sp]: U.h sums, [sp + 64]: x.W, [sp + 128]: a */
+                   "str r0, [sp, #128]\n\t"
+                   "ldr r1, [r0, #12]\n\t"
+                   "ldm r1!, {r2-r9}\n\t"
+                   "add r10, sp, #64\n\t"
+                   "stm r10!, {r2-r9}\n\t"
+                   "ldm r1, {r2-r9}\n\t"
+                   "stm r10, {r2-r9}\n\t"
+                   "ldr lr, [r0, #0]\n\t"
+                   "ldr r1, [r0, #4]\n\t"
+                   "ldm r1, {r0-r7}\n\t"
+                   ".irp row, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n\t"
+                   "ldm lr!, {r8-r11}\n\t"
+                   "smuad r12, r0, r8\n\t"
+                   "smlad r12, r1, r9, r12\n\t"
+                   "smlad r12, r2, r10, r12\n\t"
+                   "smlad r12, r3, r11, r12\n\t"
+                   "ldm lr!, {r8-r11}\n\t"
+                   "smlad r12, r4, r8, r12\n\t"
+                   "smlad r12, r5, r9, r12\n\t"
+                   "smlad r12, r6, r10, r12\n\t"
+                   "smlad r12, r7, r11, r12\n\t"
+                   "str r12, [sp, #4*\\row]\n\t"
+                   ".endr\n\t"
+                   /* r0 h, r1 next, r3 gate, r4 sigmoid0, r5 tanh0, r6 zeta, r7 coef_base_nu */
+                   "ldr lr, [sp, #128]\n\t"
+                   "add lr, lr, #4\n\t"
+                   "ldm lr, {r0-r7}\n\t"
+                   "mov r2, #16384\n\t"
+                   "mov r8, #8\n\t"
+                   ".irp j, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n\t"
+                   "ldm r3!, {r9-r12}\n\t" /* u_multiplier, u_k, bias_gate, bias_update */
+                   "ldr lr, [sp, #4*\\j]\n\t"
+                   "smmul lr, lr, r9\n\t"
+                   "asr lr, lr, r10\n\t"
+                   "add lr, lr, #1\n\t"
+                   "ldr r9, [sp, #64+4*\\j]\n\t"
+                   "add lr, r9, lr, asr #1\n\t" /* pre = x.W + rq(U.h) */
+                   "add r9, lr, r11\n\t"
+                   "ssat r9, #16, r9\n\t"
+                   "ldrsh r9, [r4, r9, lsl #1]\n\t" /* z */
+                   "add r10, lr, r12\n\t"
+                   "ssat r10, #16, r10\n\t"
+                   "ldrsh r10, [r5, r10, lsl #1]\n\t" /* h~ */
+                   "mls r11, r6, r9, r7\n\t"
+                   "asr r11, r11, #15\n\t"     /* coef */
+                   "mla r12, r11, r10, r8\n\t" /* coef * h~ + 8 */
+                   "ldrsh r10, [r0, #2*\\j]\n\t"
+                   "mla r10, r9, r10, r2\n\t" /* z * h + 2^14 */
+                   "add r10, r10, r12, asr #4\n\t"
+                   "ssat r10, #16, r10, asr #15\n\t"
+                   "strh r10, [r1, #2*\\j]\n\t"
+                   ".endr\n\t"
+                   "add sp, sp, #132\n\t"
+                   "pop {r4-r11, pc}\n\t");
+}
+#else
+#define RP_HAVE_MATVEC16_ASM 0
+#endif
+
+static int aligned4(const void *p) {
+  return ((uintptr_t)p & 3u) == 0;
+}
+/* The assembly reads the state (and in the bidirectional sweep the inputs) with LDM: the fast
+ * path needs them word aligned (the arena's buffers are), else the generic step runs. */
+static int data_aligned(const void *a, const void *b) {
+  return !RP_HAVE_MATVEC16_ASM || (aligned4(a) && aligned4(b));
+}
+
 static int shift_fits(int32_t shift) {
   return shift >= RP_REQUANTIZE_HIGH_MIN_SHIFT && shift <= RP_REQUANTIZE_HIGH_MAX_SHIFT;
 }
@@ -94,6 +215,7 @@ void rp_fastgrnn_prepare(const rp_fastgrnn_t *cell, rp_fastgrnn_prepared_t *out)
   out->coef_base = (int32_t)cell->zeta * 32768 + (1 << 14);
   for (int32_t j = 0; out->fast && j < RP_FASTGRNN_FAST_HIDDEN; ++j) {
     if (!shift_fits(cell->w_shift[j]) || !shift_fits(cell->u_shift[j])) out->fast = 0;
+    if (RP_HAVE_MATVEC16_ASM && !(aligned4(cell->w) && aligned4(cell->u))) out->fast = 0;
     rp_fastgrnn_unit_t *q = &out->unit[j];
     q->w_multiplier = cell->w_multiplier[j];
     q->w_k = -2 - cell->w_shift[j];
@@ -101,7 +223,16 @@ void rp_fastgrnn_prepare(const rp_fastgrnn_t *cell, rp_fastgrnn_prepared_t *out)
     q->u_k = -2 - cell->u_shift[j];
     q->bias_gate = cell->bias_gate[j];
     q->bias_update = cell->bias_update[j];
+    int32_t *g = out->gate[j];
+    g[0] = q->u_multiplier;
+    g[1] = q->u_k;
+    g[2] = q->bias_gate;
+    g[3] = q->bias_update;
   }
+  /* sigmoid(zeta) and sigmoid(nu) are Q15 in [0, 32767], so this is below 2^31. */
+  const int64_t coef_base_nu = (int64_t)out->coef_base + (int64_t)cell->nu * 32768;
+  if (coef_base_nu > INT32_MAX || cell->zeta < 0 || cell->nu < 0) out->fast = 0;
+  out->coef_base_nu = (int32_t)coef_base_nu;
 }
 
 /* One step of a hidden-16 cell: h -> next, rp_fastgrnn_step_unchecked's arithmetic with
@@ -117,11 +248,36 @@ static RP_ALWAYS_INLINE void step_h16(const rp_fastgrnn_prepared_t *p, const int
   int32_t pre[RP_FASTGRNN_FAST_HIDDEN];
   const int16_t *w = p->cell->w, *u = p->cell->u;
   const rp_fastgrnn_unit_t *q = p->unit;
+#if RP_HAVE_MATVEC16_ASM
+  if (!zero_h) {
+    if (!use_wx) {
+      RP_UNROLL_UNITS
+      for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q, w += n_in)
+        pre[j] = rp_requantize_high_k(dot_s16(w, x, n_in), q->w_multiplier, q->w_k);
+      wx = pre;
+    }
+    const step16_args_t a = {u,
+                             h,
+                             next,
+                             wx,
+                             p->gate[0],
+                             rp_sigmoid_q12_lookup_zero,
+                             rp_tanh_q12_lookup_zero,
+                             p->cell->zeta,
+                             p->coef_base_nu};
+    step16_s16(&a);
+    return;
+  }
+  RP_UNROLL_UNITS
+  for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q, w += n_in)
+    pre[j] = use_wx ? wx[j] : rp_requantize_high_k(dot_s16(w, x, n_in), q->w_multiplier, q->w_k);
+#else
   RP_UNROLL_UNITS
   for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q, w += n_in, u += 16) {
     pre[j] = use_wx ? wx[j] : rp_requantize_high_k(dot_s16(w, x, n_in), q->w_multiplier, q->w_k);
     if (!zero_h) pre[j] += rp_requantize_high_k(dot_s16(u, h, 16), q->u_multiplier, q->u_k);
   }
+#endif
   const int32_t zeta = p->cell->zeta, nu = p->cell->nu, coef_base = p->coef_base;
   q = p->unit;
   RP_UNROLL_UNITS
@@ -169,9 +325,10 @@ void rp_fastgrnn_sweep_s16(const rp_fastgrnn_prepared_t *p, const int16_t *x, in
   const rp_fastgrnn_t *cell = p->cell;
   memset(h, 0, (size_t)cell->hidden_size * sizeof(int16_t));
   if (steps <= 0) return;
-  if (p->fast && cell->input_size == 4)
+  const int fast = p->fast && data_aligned(h, buffer);
+  if (fast && cell->input_size == 4)
     sweep_h16(p, x, x_stride, steps, 4, 0, h, (int16_t *)buffer, 0);
-  else if (p->fast)
+  else if (fast)
     sweep_h16(p, x, x_stride, steps, 16, 0, h, (int16_t *)buffer, 0);
   else
     for (int32_t t = 0; t < steps; ++t)
@@ -185,9 +342,10 @@ void rp_fastgrnn_sweep_s8(const rp_fastgrnn_prepared_t *p, const int8_t *const *
   int16_t *other = (int16_t *)buffer, *wide = other + n_h;
   memset(h, 0, (size_t)n_h * sizeof(int16_t));
   if (steps <= 0) return;
-  if (p->fast && n_in == 4)
+  const int fast = p->fast && data_aligned(h, buffer);
+  if (fast && n_in == 4)
     sweep_h16(p, x, 0, steps, 4, 1, h, other, wide);
-  else if (p->fast)
+  else if (fast)
     sweep_h16(p, x, 0, steps, 16, 1, h, other, wide);
   else
     for (int32_t t = 0; t < steps; ++t)
@@ -202,8 +360,14 @@ static void bidirectional_h16(const rp_fastgrnn_prepared_t *p, const int16_t *x,
   for (int32_t t = 0; t < steps; ++t) {
     const int16_t *xt = x + t * x_stride, *w = p->cell->w;
     const rp_fastgrnn_unit_t *q = p->unit;
+#if RP_HAVE_MATVEC16_ASM
+    matvec16_s16(w, xt, wx[t]);
+    for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q)
+      wx[t][j] = rp_requantize_high_k(wx[t][j], q->w_multiplier, q->w_k);
+#else
     for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q, w += 16)
       wx[t][j] = rp_requantize_high_k(dot_s16(w, xt, 16), q->w_multiplier, q->w_k);
+#endif
   }
   for (int32_t dir = 0; dir < 2; ++dir) {
     int16_t *const h = dir ? bwd : fwd, *cur = h, *nxt = other;
@@ -228,7 +392,8 @@ void rp_fastgrnn_bidirectional_s16(const rp_fastgrnn_prepared_t *p, const int16_
     memset(bwd, 0, (size_t)cell->hidden_size * sizeof(int16_t));
     return;
   }
-  if (p->fast && cell->input_size == 16 && steps <= RP_FASTGRNN_BIDIR_MAX_STEPS) {
+  if (p->fast && cell->input_size == 16 && steps <= RP_FASTGRNN_BIDIR_MAX_STEPS &&
+      data_aligned(fwd, buffer) && data_aligned(bwd, x) && (x_stride & 1) == 0) {
     bidirectional_h16(p, x, x_stride, steps, fwd, bwd, (int16_t *)buffer);
     return;
   }

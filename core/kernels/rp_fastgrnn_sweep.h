@@ -22,9 +22,13 @@ typedef struct {
 } rp_fastgrnn_unit_t;
 typedef struct {
   const rp_fastgrnn_t *cell;
-  int32_t fast;      /* sizes and shifts allow the specialised path */
-  int32_t coef_base; /* zeta * 32768 + 2^14 */
+  int32_t fast;         /* sizes and shifts allow the specialised path */
+  int32_t coef_base;    /* zeta * 32768 + 2^14 */
+  int32_t coef_base_nu; /* coef_base + nu * 32768: the gate's two constants in one */
   rp_fastgrnn_unit_t unit[RP_FASTGRNN_FAST_HIDDEN];
+  /* Per unit {u_multiplier, u_k, bias_gate, bias_update}: what the gate reads, contiguous (one
+   * LDM a unit in the Cortex-M step). */
+  int32_t gate[RP_FASTGRNN_FAST_HIDDEN][4];
 } rp_fastgrnn_prepared_t;
 
 /* Fills `out` for `cell` (a validated cell; kept by pointer). */

@@ -65,8 +65,8 @@ std::string conv_arrays(std::ostringstream &o, const std::string &name, const QC
 }
 
 std::string rnn_arrays(std::ostringstream &o, const std::string &name, const QFastGRNN &r) {
-  array(o, "int16_t", name + "_w", r.w);
-  array(o, "int16_t", name + "_u", r.u);
+  array(o, "int16_t", name + "_w", r.w, " RP_MODEL_ALIGN4"); /* rows read with LDM */
+  array(o, "int16_t", name + "_u", r.u, " RP_MODEL_ALIGN4");
   array(o, "int32_t", name + "_wm", r.w_multiplier);
   array(o, "int32_t", name + "_ws", r.w_shift);
   array(o, "int32_t", name + "_um", r.u_multiplier);
