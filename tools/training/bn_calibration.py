@@ -29,11 +29,11 @@ def recalibrate_bn(model, make_batch, n_batches=20):
 
 def crop_batches(dataset, seed, batch=12, crop=(224, 168), mean=128.0, zoom=(0.7, 1.4)):
     """make_batch for recalibrate_bn: training crops as in train.py, from its own seeded stream."""
-    from train import Sampler, augment, load_manifest
+    from train import KIND_WEIGHTS, Sampler, augment, load_manifest
 
     rows, _ = load_manifest(dataset)
     rng = np.random.default_rng(seed)
-    sampler = Sampler(dataset, rows, rng)
+    sampler = Sampler(dataset, rows, rng, KIND_WEIGHTS)
 
     def make_batch():
         xs = [torch.from_numpy(augment(rng, *sampler.draw(), crop[0], crop[1], mean, zoom)[0])[None]
