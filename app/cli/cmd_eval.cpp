@@ -3,6 +3,7 @@
 // and of the baselines (Haar alt2, BlazeFace ONNX) on a dataset built by tools/dataset.
 #include "app/cli/command.h"
 #include "core/eval/blazeface_baseline.h"
+#include "core/eval/dlib_hog_baseline.h"
 #include "core/eval/haar_baseline.h"
 #include "core/eval/report.h"
 #include "core/eval/rnnpool_eval_detector.h"
@@ -99,9 +100,27 @@ int run_eval(const EvalOptions &opt) {
         notes.push_back("blazeface: the dataset has no box_convention; raw BlazeFace boxes");
       detectors.push_back(std::make_unique<eval::BlazeFaceBaseline>(onnx, conv));
     } else if (b == "dlib") {
-      // The dlib HOG baseline is not built: this machine has no libdlib-dev (see
-      // docs/evaluation.md); asking for it is not an error.
+#ifdef RNNPOOL_HAVE_DLIB
+      // Its boxes are mapped to the labels' convention with a mapping measured on the training
+      // identity's video frames (never on evaluation data).
+      const std::vector<eval::DatasetImage> train_video =
+          eval::select_images(all, "train/video", 0);
+      std::optional<eval::DlibBoxMapping> mapping;
+      auto dlib_hog = std::make_unique<eval::DlibHogBaseline>();
+      if (train_video.empty()) {
+        notes.push_back("dlib: the dataset has no train/video frames to measure its box mapping "
+                        "on; raw dlib boxes");
+      } else {
+        std::cerr << "eval: measuring the dlib box mapping on training frames\n";
+        mapping = eval::measure_dlib_box_mapping(*dlib_hog, opt.dataset, train_video, 120);
+        dlib_hog = std::make_unique<eval::DlibHogBaseline>(mapping);
+      }
+      detectors.push_back(std::move(dlib_hog));
+#else
+      // Built only with Debian's libdlib-dev (scripts/setup --training installs it); asking for
+      // it without is not an error.
       notes.push_back("dlib HOG skipped: this build has no dlib (libdlib-dev absent)");
+#endif
     } else {
       throw std::invalid_argument("unknown baseline '" + b +
                                   "' (use haar, blazeface, dlib or none)");

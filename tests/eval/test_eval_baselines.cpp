@@ -3,8 +3,10 @@
 // scripts/setup), one frontal face.
 #include "core/detect/preprocess.h"
 #include "core/eval/blazeface_baseline.h"
+#include "core/eval/dlib_hog_baseline.h"
 #include "core/eval/haar_baseline.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <gtest/gtest.h>
 #include <opencv2/videoio.hpp>
@@ -138,3 +140,36 @@ TEST(EvalBlazeFaceBaseline, DecodesLikeThePythonTeacher) {
   EXPECT_NEAR(found[0].y2, 228.767f, 0.01f);
   EXPECT_NEAR(found[0].score, 0.96215f, 1e-4f);
 }
+
+#ifdef RNNPOOL_HAVE_DLIB
+TEST(EvalDlibHogBaseline, FindsTheDemoFaceWhereHaarDoesAfterTheMapping) {
+  const cv::Mat frame = demo_frame();
+  if (frame.empty()) GTEST_SKIP() << "data/demo/demo.mp4 missing: run scripts/setup";
+  DlibHogBaseline raw;
+  std::vector<Detection> reported;
+  for (const Detection &d : raw.detect_raw(frame))
+    if (d.score > raw.operating_threshold()) reported.push_back(d);
+  ASSERT_EQ(reported.size(), 1u);
+  const Detection &r = reported[0];
+  EXPECT_GE(r.x2 - r.x1, 40.0f); // a face, not a speck
+  // dlib's box is tighter than Haar's (eyebrows to lip): the raw boxes overlap but do not match;
+  // mapped with the mapping `rnnpool-cli eval` measured on the training frames they do.
+  const std::vector<Detection> haar = HaarBaseline().detect(frame);
+  ASSERT_EQ(haar.size(), 1u);
+  const Box h{haar[0].x1, haar[0].y1, haar[0].x2, haar[0].y2};
+  EXPECT_LT(iou(Box{r.x1, r.y1, r.x2, r.y2}, h), 0.85f);
+  DlibHogBaseline mapped(DlibBoxMapping{1.086f, -0.071f, -0.082f, 120});
+  const std::vector<Detection> m = mapped.detect(frame);
+  ASSERT_FALSE(m.empty());
+  const auto best = std::max_element(
+      m.begin(), m.end(), [](const Detection &a, const Detection &b) { return a.score < b.score; });
+  EXPECT_GE(iou(Box{best->x1, best->y1, best->x2, best->y2}, h), 0.5f);
+  EXPECT_NEAR(best->x2 - best->x1, best->y2 - best->y1, 1e-3f); // square after the mapping
+  EXPECT_FLOAT_EQ(best->score, r.score);
+}
+
+TEST(EvalDlibHogBaseline, MappingMeasuredOnTooFewFramesIsAnError) {
+  DlibHogBaseline raw;
+  EXPECT_THROW(measure_dlib_box_mapping(raw, "/nonexistent", {}, 10), std::runtime_error);
+}
+#endif
