@@ -88,27 +88,29 @@ rp_status rp_fastgrnn_step(const rp_fastgrnn_t *cell, const int16_t *RP_RESTRICT
  * instructions a row, 10 here). The row sums go to the stack (every register is in use) and are
  * copied to out at the end. Same integer sums as dot_s16. */
 #define RP_UNUSED __attribute__((unused))
+/* The 16 rows of a 16x16 int16 matrix at lr (advanced past it) times the vector in r0-r7: row j's
+ * sum at [sp + 4 j]. Clobbers r8-r12. */
+#define RP_MATVEC16_ROWS_TO_STACK                                                                  \
+  ".irp row, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n\t"                                            \
+  "ldm lr!, {r8-r11}\n\t"                                                                          \
+  "smuad r12, r0, r8\n\t"                                                                          \
+  "smlad r12, r1, r9, r12\n\t"                                                                     \
+  "smlad r12, r2, r10, r12\n\t"                                                                    \
+  "smlad r12, r3, r11, r12\n\t"                                                                    \
+  "ldm lr!, {r8-r11}\n\t"                                                                          \
+  "smlad r12, r4, r8, r12\n\t"                                                                     \
+  "smlad r12, r5, r9, r12\n\t"                                                                     \
+  "smlad r12, r6, r10, r12\n\t"                                                                    \
+  "smlad r12, r7, r11, r12\n\t"                                                                    \
+  "str r12, [sp, #4*\\row]\n\t"                                                                    \
+  ".endr\n\t"
 /* m, v and out must be 4-byte aligned (LDM/STM). */
 __attribute__((naked, noinline)) static void
 matvec16_s16(RP_UNUSED const int16_t *m, RP_UNUSED const int16_t *v, RP_UNUSED int32_t *out) {
   __asm__ volatile("push {r2, r4-r11, lr}\n\t"
                    "sub sp, sp, #64\n\t"
                    "mov lr, r0\n\t"
-                   "ldm r1, {r0-r7}\n\t"
-                   ".irp row, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n\t"
-                   "ldm lr!, {r8-r11}\n\t"
-                   "smuad r12, r0, r8\n\t"
-                   "smlad r12, r1, r9, r12\n\t"
-                   "smlad r12, r2, r10, r12\n\t"
-                   "smlad r12, r3, r11, r12\n\t"
-                   "ldm lr!, {r8-r11}\n\t"
-                   "smlad r12, r4, r8, r12\n\t"
-                   "smlad r12, r5, r9, r12\n\t"
-                   "smlad r12, r6, r10, r12\n\t"
-                   "smlad r12, r7, r11, r12\n\t"
-                   "str r12, [sp, #4*\\row]\n\t"
-                   ".endr\n\t"
-                   "ldr lr, [sp, #64]\n\t"
+                   "ldm r1, {r0-r7}\n\t" RP_MATVEC16_ROWS_TO_STACK "ldr lr, [sp, #64]\n\t"
                    "ldm sp!, {r0-r7}\n\t"
                    "stm lr!, {r0-r7}\n\t"
                    "ldm sp!, {r0-r7}\n\t"
@@ -143,20 +145,7 @@ __attribute__((naked, noinline)) static void step16_s16(RP_UNUSED const step16_a
                    "stm r10, {r2-r9}\n\t"
                    "ldr lr, [r0, #0]\n\t"
                    "ldr r1, [r0, #4]\n\t"
-                   "ldm r1, {r0-r7}\n\t"
-                   ".irp row, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n\t"
-                   "ldm lr!, {r8-r11}\n\t"
-                   "smuad r12, r0, r8\n\t"
-                   "smlad r12, r1, r9, r12\n\t"
-                   "smlad r12, r2, r10, r12\n\t"
-                   "smlad r12, r3, r11, r12\n\t"
-                   "ldm lr!, {r8-r11}\n\t"
-                   "smlad r12, r4, r8, r12\n\t"
-                   "smlad r12, r5, r9, r12\n\t"
-                   "smlad r12, r6, r10, r12\n\t"
-                   "smlad r12, r7, r11, r12\n\t"
-                   "str r12, [sp, #4*\\row]\n\t"
-                   ".endr\n\t"
+                   "ldm r1, {r0-r7}\n\t" RP_MATVEC16_ROWS_TO_STACK
                    /* r0 h, r1 next, r3 gate, r4 sigmoid0, r5 tanh0, r6 zeta, r7 coef_base_nu */
                    "ldr lr, [sp, #128]\n\t"
                    "add lr, lr, #4\n\t"
