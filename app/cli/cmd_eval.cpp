@@ -112,8 +112,12 @@ int run_eval(const EvalOptions &opt) {
                         "on; raw dlib boxes");
       } else {
         std::cerr << "eval: measuring the dlib box mapping on training frames\n";
-        mapping = eval::measure_dlib_box_mapping(*dlib_hog, opt.dataset, train_video, 120);
-        dlib_hog = std::make_unique<eval::DlibHogBaseline>(mapping);
+        try {
+          mapping = eval::measure_dlib_box_mapping(*dlib_hog, opt.dataset, train_video, 120);
+          dlib_hog = std::make_unique<eval::DlibHogBaseline>(mapping);
+        } catch (const std::runtime_error &e) { // too few usable frames: report raw boxes
+          notes.push_back(std::string("dlib: ") + e.what() + "; raw dlib boxes");
+        }
       }
       detectors.push_back(std::move(dlib_hog));
 #else
