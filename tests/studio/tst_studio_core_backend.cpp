@@ -340,11 +340,11 @@ private slots:
     env.insert("QT_QPA_PLATFORM", "offscreen");
     env.insert("XDG_CONFIG_HOME", settings_dir_.path()); // the user's settings stay untouched
     studio.setProcessEnvironment(env);
-    QStringList args{"--source", playableSource(), "--model", random_model_, "--measure-fps",
-                     "3",        "--json"};
+    QStringList args{"--source",      playableSource(),           "--model", random_model_,
+                     "--measure-fps", RNNPOOL_FPS_WINDOW_SECONDS, "--json"};
     if (unpaced) args << "--unpaced";
     studio.start(RNNPOOL_STUDIO_EXE, args);
-    QVERIFY(studio.waitForFinished(120000));
+    QVERIFY(studio.waitForFinished(180000));
     QCOMPARE(studio.exitCode(), 0);
     const QByteArray out = studio.readAllStandardOutput().trimmed();
     QJsonParseError error;
