@@ -121,16 +121,18 @@ matvec16_s16(RP_UNUSED const int16_t *m, RP_UNUSED const int16_t *v, RP_UNUSED i
 /* One hidden-16 step from a non-zero state, step_h16's integers: U.h as in matvec16_s16, then
  * per unit the U requantization (SMMUL), the two table lookups and the gate, with every constant
  * in a register (~21 instructions a unit; the C loop spilled to ~30). */
+/* The assembly reads rp_fastgrnn_gate_t as four consecutive words. */
+typedef char rp_fastgrnn_gate_is_four_words[sizeof(rp_fastgrnn_gate_t) == 16 ? 1 : -1];
 typedef struct {
-  const int16_t *u;        /* 0: 16x16 recurrent matrix, word aligned */
-  const int16_t *h;        /* 4: state, word aligned */
-  int16_t *next;           /* 8: new state */
-  const int32_t *wx;       /* 12: requantized x.W per unit */
-  const int32_t *gate;     /* 16: per unit {u_multiplier, u_k, bias_gate, bias_update} */
-  const int16_t *sigmoid0; /* 20: rp_sigmoid_q12_lookup_zero */
-  const int16_t *tanh0;    /* 24: rp_tanh_q12_lookup_zero */
-  int32_t zeta;            /* 28 */
-  int32_t coef_base_nu;    /* 32: coef_base + nu * 2^15 (< 2^31, checked by prepare) */
+  const int16_t *u;               /* 0: 16x16 recurrent matrix, word aligned */
+  const int16_t *h;               /* 4: state, word aligned */
+  int16_t *next;                  /* 8: new state */
+  const int32_t *wx;              /* 12: requantized x.W per unit */
+  const rp_fastgrnn_gate_t *gate; /* 16: per unit, 4 words */
+  const int16_t *sigmoid0;        /* 20: rp_sigmoid_q12_lookup_zero */
+  const int16_t *tanh0;           /* 24: rp_tanh_q12_lookup_zero */
+  int32_t zeta;                   /* 28 */
+  int32_t coef_base_nu;           /* 32: coef_base + nu * 2^15 (< 2^31, checked by prepare) */
 } step16_args_t;
 
 __attribute__((naked, noinline)) static void step16_s16(RP_UNUSED const step16_args_t *a) {
@@ -208,15 +210,11 @@ void rp_fastgrnn_prepare(const rp_fastgrnn_t *cell, rp_fastgrnn_prepared_t *out)
     rp_fastgrnn_unit_t *q = &out->unit[j];
     q->w_multiplier = cell->w_multiplier[j];
     q->w_k = -2 - cell->w_shift[j];
-    q->u_multiplier = cell->u_multiplier[j];
-    q->u_k = -2 - cell->u_shift[j];
-    q->bias_gate = cell->bias_gate[j];
-    q->bias_update = cell->bias_update[j];
-    int32_t *g = out->gate[j];
-    g[0] = q->u_multiplier;
-    g[1] = q->u_k;
-    g[2] = q->bias_gate;
-    g[3] = q->bias_update;
+    rp_fastgrnn_gate_t *g = &out->gate[j];
+    g->u_multiplier = cell->u_multiplier[j];
+    g->u_k = -2 - cell->u_shift[j];
+    g->bias_gate = cell->bias_gate[j];
+    g->bias_update = cell->bias_update[j];
   }
   /* sigmoid(zeta) and sigmoid(nu) are Q15 in [0, 32767], so this is below 2^31. */
   const int64_t coef_base_nu = (int64_t)out->coef_base + (int64_t)cell->nu * 32768;
@@ -249,7 +247,7 @@ static RP_ALWAYS_INLINE void step_h16(const rp_fastgrnn_prepared_t *p, const int
                              h,
                              next,
                              wx,
-                             p->gate[0],
+                             p->gate,
                              rp_sigmoid_q12_lookup_zero,
                              rp_tanh_q12_lookup_zero,
                              p->cell->zeta,
@@ -264,15 +262,16 @@ static RP_ALWAYS_INLINE void step_h16(const rp_fastgrnn_prepared_t *p, const int
   RP_UNROLL_UNITS
   for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q, w += n_in, u += 16) {
     pre[j] = use_wx ? wx[j] : rp_requantize_high_k(dot_s16(w, x, n_in), q->w_multiplier, q->w_k);
-    if (!zero_h) pre[j] += rp_requantize_high_k(dot_s16(u, h, 16), q->u_multiplier, q->u_k);
+    if (!zero_h)
+      pre[j] += rp_requantize_high_k(dot_s16(u, h, 16), p->gate[j].u_multiplier, p->gate[j].u_k);
   }
 #endif
   const int32_t zeta = p->cell->zeta, nu = p->cell->nu, coef_base = p->coef_base;
-  q = p->unit;
+  const rp_fastgrnn_gate_t *g = p->gate;
   RP_UNROLL_UNITS
-  for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q) {
-    const int32_t z = rp_sigmoid_q12_lookup(rp_ssat16(pre[j] + q->bias_gate));
-    const int32_t h_tilde = rp_tanh_q12_lookup(rp_ssat16(pre[j] + q->bias_update));
+  for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++g) {
+    const int32_t z = rp_sigmoid_q12_lookup(rp_ssat16(pre[j] + g->bias_gate));
+    const int32_t h_tilde = rp_tanh_q12_lookup(rp_ssat16(pre[j] + g->bias_update));
     /* The generic step's gate with its constants regrouped (same integers):
      * zeta * (32768 - z) + 2^14 = coef_base - zeta * z (one MLS), and the final rounding
      * constant 2^14 added to z * h (one MLA). */

@@ -17,18 +17,19 @@ extern "C" {
 #define RP_FASTGRNN_FAST_HIDDEN 16
 typedef struct {
   int32_t w_multiplier, w_k; /* k = -2 - shift: rp_requantize_high_k */
+} rp_fastgrnn_unit_t;
+/* What the gate reads per unit, in this order (the Cortex-M step loads it with one LDM). */
+typedef struct {
   int32_t u_multiplier, u_k;
   int32_t bias_gate, bias_update;
-} rp_fastgrnn_unit_t;
+} rp_fastgrnn_gate_t;
 typedef struct {
   const rp_fastgrnn_t *cell;
   int32_t fast;         /* sizes and shifts allow the specialised path */
   int32_t coef_base;    /* zeta * 32768 + 2^14 */
   int32_t coef_base_nu; /* coef_base + nu * 32768: the gate's two constants in one */
   rp_fastgrnn_unit_t unit[RP_FASTGRNN_FAST_HIDDEN];
-  /* Per unit {u_multiplier, u_k, bias_gate, bias_update}: what the gate reads, contiguous (one
-   * LDM a unit in the Cortex-M step). */
-  int32_t gate[RP_FASTGRNN_FAST_HIDDEN][4];
+  rp_fastgrnn_gate_t gate[RP_FASTGRNN_FAST_HIDDEN];
 } rp_fastgrnn_prepared_t;
 
 /* Fills `out` for `cell` (a validated cell; kept by pointer). */
