@@ -105,7 +105,6 @@ int run_eval(const EvalOptions &opt) {
       // identity's video frames (never on evaluation data).
       const std::vector<eval::DatasetImage> train_video =
           eval::select_images(all, "train/video", 0);
-      std::optional<eval::DlibBoxMapping> mapping;
       auto dlib_hog = std::make_unique<eval::DlibHogBaseline>();
       if (train_video.empty()) {
         notes.push_back("dlib: the dataset has no train/video frames to measure its box mapping "
@@ -113,16 +112,16 @@ int run_eval(const EvalOptions &opt) {
       } else {
         std::cerr << "eval: measuring the dlib box mapping on training frames\n";
         try {
-          mapping = eval::measure_dlib_box_mapping(*dlib_hog, opt.dataset, train_video, 120);
-          dlib_hog = std::make_unique<eval::DlibHogBaseline>(mapping);
+          dlib_hog->set_mapping(
+              eval::measure_dlib_box_mapping(*dlib_hog, opt.dataset, train_video, 120));
         } catch (const std::runtime_error &e) { // too few usable frames: report raw boxes
           notes.push_back(std::string("dlib: ") + e.what() + "; raw dlib boxes");
         }
       }
       detectors.push_back(std::move(dlib_hog));
 #else
-      // Built only with Debian's libdlib-dev (scripts/setup --training installs it); asking for
-      // it without is not an error.
+      // Built only with Debian's libdlib-dev (scripts/setup installs it); asking for it without
+      // is not an error.
       notes.push_back("dlib HOG skipped: this build has no dlib (libdlib-dev absent)");
 #endif
     } else {

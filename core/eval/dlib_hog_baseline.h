@@ -37,6 +37,10 @@ public:
   float operating_threshold() const override { return 0.0f; }
   std::string description() const override;
 
+  // Maps detect()'s boxes from now on (measure_dlib_box_mapping uses detect_raw, so a detector
+  // can measure its own mapping).
+  void set_mapping(const DlibBoxMapping &mapping) { mapping_ = mapping; }
+
   // dlib's own boxes (no mapping), scores as detect().
   std::vector<Detection> detect_raw(const cv::Mat &bgr);
 

@@ -27,13 +27,14 @@ def recalibrate_bn(model, make_batch, n_batches=20):
     return calibrated.eval()
 
 
-def crop_batches(dataset, seed, batch=12, crop=(224, 168), mean=128.0, zoom=(0.7, 1.4)):
-    """make_batch for recalibrate_bn: training crops as in train.py, from its own seeded stream."""
+def crop_batches(dataset, seed, batch=12, crop=(224, 168), mean=128.0, zoom=(0.7, 1.4), kind_weights=None):
+    """make_batch for recalibrate_bn: training crops as in train.py (the run's kind weights, default
+    train.KIND_WEIGHTS), from its own seeded stream."""
     from train import KIND_WEIGHTS, Sampler, augment, load_manifest
 
     rows, _ = load_manifest(dataset)
     rng = np.random.default_rng(seed)
-    sampler = Sampler(dataset, rows, rng, KIND_WEIGHTS)
+    sampler = Sampler(dataset, rows, rng, kind_weights or KIND_WEIGHTS)
 
     def make_batch():
         xs = [torch.from_numpy(augment(rng, *sampler.draw(), crop[0], crop[1], mean, zoom)[0])[None]

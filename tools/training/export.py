@@ -149,7 +149,8 @@ def main():
             crop = tuple(int(v) for v in info.get("crop", "224x168").split("x"))
             zoom = tuple(float(v) for v in info.get("zoom", "0.7,1.4").split(","))
             make_batch = crop_batches(args.dataset, info.get("seed", 1) * 1000003 + info.get("step", 0),
-                                      info.get("batch", 12), crop, info.get("mean", DEFAULT_MEAN), zoom)
+                                      info.get("batch", 12), crop, info.get("mean", DEFAULT_MEAN), zoom,
+                                      info.get("kind_weights"))
             model = recalibrate_bn(model, make_batch, args.calibrate_batches)
             info["bn_recalibrated_batches"] = args.calibrate_batches
     elif args.random_init is not None:
