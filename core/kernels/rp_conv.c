@@ -209,17 +209,139 @@ static RP_ALWAYS_INLINE int32_t finish_fast(const rq_local *rq, int32_t acc, int
   return rp_clamp_mode(v, rq->lo, rq->hi, mode);
 }
 
+#if RP_USE_SIMD32 && defined(__GNUC__) && defined(__thumb2__)
+#define RP_HAVE_POINTWISE_ASM 1
+#define RP_UNUSED __attribute__((unused))
+/* One pixel of a 1x1 conv in Thumb-2 assembly, for the generator's int16 weights and requant
+ * blocks: per group of 4 outputs, the 4 biases by one LDM, then per 4 inputs one LDRD of the
+ * extended pixel, two LDMs of weights (2 rows each) and 8 SMLADs (11 instructions for 16 MACs;
+ * the C loop took 14 and spilled around the requantization), fully unrolled for the input width;
+ * then per output SMMLA + ASR (rp_requantize_block), the saturation, the 4 bytes packed into one
+ * word (ReLU: the upper bound by USUB8 + SEL on all four) and one STR. Same integers. */
+typedef struct {
+  const uint32_t *xs;        /* 0: the pixel extended by rp_extend_pairs_s8, word aligned */
+  const int16_t *w16;        /* 4: rp_conv_pack_x16 rows, word aligned */
+  const int32_t *blocks;     /* 8: rp_requant_blocks */
+  const int32_t *blocks_end; /* 12 */
+  int8_t *out;               /* 16 */
+  uint32_t hi4;              /* 20: ReLU: the upper bound in each byte */
+} pointwise_args_t;
+
+#define RP_PW_MAC4                                                                                 \
+  "ldrd r4, r5, [r10], #8\n\t"                                                                     \
+  "ldm r11!, {r6-r9}\n\t"                                                                          \
+  "smlad r0, r6, r4, r0\n\t"                                                                       \
+  "smlad r0, r7, r5, r0\n\t"                                                                       \
+  "smlad r1, r8, r4, r1\n\t"                                                                       \
+  "smlad r1, r9, r5, r1\n\t"                                                                       \
+  "ldm r11!, {r6-r9}\n\t"                                                                          \
+  "smlad r2, r6, r4, r2\n\t"                                                                       \
+  "smlad r2, r7, r5, r2\n\t"                                                                       \
+  "smlad r3, r8, r4, r3\n\t"                                                                       \
+  "smlad r3, r9, r5, r3\n\t"
+#define RP_PW_REQUANT                                                                              \
+  "ldm r12!, {r4-r9}\n\t"                                                                          \
+  "smmla r0, r0, r4, r5\n\t"                                                                       \
+  "asr r0, r0, r6\n\t"                                                                             \
+  "smmla r1, r1, r7, r8\n\t"                                                                       \
+  "asr r1, r1, r9\n\t"                                                                             \
+  "ldm r12!, {r4-r9}\n\t"                                                                          \
+  "smmla r2, r2, r4, r5\n\t"                                                                       \
+  "asr r2, r2, r6\n\t"                                                                             \
+  "smmla r3, r3, r7, r8\n\t"                                                                       \
+  "asr r3, r3, r9\n\t"
+#define RP_PW_PACK_S8                                                                              \
+  "ssat r0, #8, r0\n\t"                                                                            \
+  "ssat r1, #8, r1\n\t"                                                                            \
+  "ssat r2, #8, r2\n\t"                                                                            \
+  "ssat r3, #8, r3\n\t"                                                                            \
+  "bfi r0, r1, #8, #8\n\t"                                                                         \
+  "bfi r0, r2, #16, #8\n\t"                                                                        \
+  "bfi r0, r3, #24, #8\n\t"
+#define RP_PW_PACK_RELU                                                                            \
+  "usat r0, #8, r0\n\t"                                                                            \
+  "usat r1, #8, r1\n\t"                                                                            \
+  "usat r2, #8, r2\n\t"                                                                            \
+  "usat r3, #8, r3\n\t"                                                                            \
+  "orr r0, r0, r1, lsl #8\n\t"                                                                     \
+  "orr r0, r0, r2, lsl #16\n\t"                                                                    \
+  "orr r0, r0, r3, lsl #24\n\t"                                                                    \
+  "ldr r4, [sp, #8]\n\t"                                                                           \
+  "usub8 r5, r0, r4\n\t" /* GE where a byte >= hi */                                               \
+  "sel r0, r4, r0\n\t"
+/* r10 pixel, r11 weights, r12 blocks, lr out; [sp] xs, [sp + 4] blocks_end, [sp + 8] hi4. */
+#define RP_POINTWISE_ASM(name, groups4, pack)                                                      \
+  __attribute__((naked, noinline)) static void name(RP_UNUSED const pointwise_args_t *a) {         \
+    __asm__ volatile("push {r4-r11, lr}\n\t"                                                       \
+                     "ldm r0, {r1-r6}\n\t"                                                         \
+                     "push {r1, r4, r6}\n\t"                                                       \
+                     "mov r11, r2\n\t"                                                             \
+                     "mov r12, r3\n\t"                                                             \
+                     "mov lr, r5\n\t"                                                              \
+                     "1:\n\t"                                                                      \
+                     "ldr r10, [sp]\n\t"                                                           \
+                     "ldm r12!, {r0-r3}\n\t"                                                       \
+                     ".rept " #groups4 "\n\t" RP_PW_MAC4 ".endr\n\t" RP_PW_REQUANT pack            \
+                     "str r0, [lr], #4\n\t"                                                        \
+                     "ldr r4, [sp, #4]\n\t"                                                        \
+                     "cmp r12, r4\n\t"                                                             \
+                     "bne 1b\n\t"                                                                  \
+                     "add sp, sp, #12\n\t"                                                         \
+                     "pop {r4-r11, pc}\n\t");                                                      \
+  }
+RP_POINTWISE_ASM(pointwise32_s8, 8, RP_PW_PACK_S8)
+RP_POINTWISE_ASM(pointwise64_s8, 16, RP_PW_PACK_S8)
+RP_POINTWISE_ASM(pointwise128_s8, 32, RP_PW_PACK_S8)
+RP_POINTWISE_ASM(pointwise32_relu, 8, RP_PW_PACK_RELU)
+RP_POINTWISE_ASM(pointwise64_relu, 16, RP_PW_PACK_RELU)
+RP_POINTWISE_ASM(pointwise128_relu, 32, RP_PW_PACK_RELU)
+
+/* The assembly for this conv and pixel, or 0 (then the C loop runs). */
+static int pointwise_asm(const rp_conv_t *p, const uint32_t *xs, int8_t *out, const int mode) {
+  const int32_t cin = p->in_c;
+  if (!p->rq_blocks || !p->weights_x16 || ((uintptr_t)p->weights_x16 & 3u) != 0 ||
+      p->out_c % 4 != 0 || (mode != RP_CLAMP_S8 && mode != RP_CLAMP_RELU))
+    return 0;
+  const uint32_t hi = (uint32_t)p->rq.act_max & 0xffu;
+  const pointwise_args_t a = {xs,           p->weights_x16,
+                              p->rq_blocks, p->rq_blocks + p->out_c / 4 * RP_REQUANT_BLOCK_WORDS,
+                              out,          hi * 0x01010101u};
+  if (mode == RP_CLAMP_S8) {
+    if (cin == 32)
+      pointwise32_s8(&a);
+    else if (cin == 64)
+      pointwise64_s8(&a);
+    else if (cin == 128)
+      pointwise128_s8(&a);
+    else
+      return 0;
+  } else {
+    if (cin == 32)
+      pointwise32_relu(&a);
+    else if (cin == 64)
+      pointwise64_relu(&a);
+    else if (cin == 128)
+      pointwise128_relu(&a);
+    else
+      return 0;
+  }
+  return 1;
+}
+#else
+#define RP_HAVE_POINTWISE_ASM 0
+#endif
+
 #if RP_USE_SIMD32
-/* Four outputs oc..oc+3, through rq_pairs when the generator emitted them. */
-static RP_ALWAYS_INLINE void finish4(const rq_local *rq, const int32_t *pairs, int32_t oc,
+/* Four outputs oc..oc+3, through rq_blocks when the generator emitted them. */
+static RP_ALWAYS_INLINE void finish4(const rq_local *rq, const int32_t *blocks, int32_t oc,
                                      int32_t a0, int32_t a1, int32_t a2, int32_t a3,
                                      int8_t *RP_RESTRICT out, const int mode) {
-  if (pairs) {
-    pairs += 2 * oc;
-    out[oc] = (int8_t)rp_clamp_mode(rp_requantize_pair(a0, pairs), rq->lo, rq->hi, mode);
-    out[oc + 1] = (int8_t)rp_clamp_mode(rp_requantize_pair(a1, pairs + 2), rq->lo, rq->hi, mode);
-    out[oc + 2] = (int8_t)rp_clamp_mode(rp_requantize_pair(a2, pairs + 4), rq->lo, rq->hi, mode);
-    out[oc + 3] = (int8_t)rp_clamp_mode(rp_requantize_pair(a3, pairs + 6), rq->lo, rq->hi, mode);
+  if (blocks) { /* the block's biases are already in a0..a3 */
+    const int32_t *t = blocks + oc * 4 + 4;
+    out[oc] = (int8_t)rp_clamp_mode(rp_requantize_block(a0, t), rq->lo, rq->hi, mode);
+    out[oc + 1] = (int8_t)rp_clamp_mode(rp_requantize_block(a1, t + 3), rq->lo, rq->hi, mode);
+    out[oc + 2] = (int8_t)rp_clamp_mode(rp_requantize_block(a2, t + 6), rq->lo, rq->hi, mode);
+    out[oc + 3] = (int8_t)rp_clamp_mode(rp_requantize_block(a3, t + 9), rq->lo, rq->hi, mode);
     return;
   }
   out[oc] = (int8_t)finish_fast(rq, a0, oc, mode);
@@ -241,6 +363,9 @@ static RP_ALWAYS_INLINE void pointwise_px(const rp_conv_t *p, const int8_t *RP_R
 #if RP_USE_SIMD32
   uint32_t xs[128 / 2]; /* the pixel sign-extended once (cin is 32, 64 or 128) */
   rp_extend_pairs_s8(in, cin, xs);
+#if RP_HAVE_POINTWISE_ASM
+  if (pointwise_asm(p, xs, out, mode)) return;
+#endif
 #endif
   int32_t oc = 0;
 #if RP_USE_SIMD32
@@ -250,7 +375,7 @@ static RP_ALWAYS_INLINE void pointwise_px(const rp_conv_t *p, const int8_t *RP_R
     for (; oc + 4 <= cout; oc += 4, w16 += 4 * cin) {
       int32_t a0 = rq.bias[oc], a1 = rq.bias[oc + 1], a2 = rq.bias[oc + 2], a3 = rq.bias[oc + 3];
       rp_dot4_x16_s16(xs, w16, cin, &a0, &a1, &a2, &a3);
-      finish4(&rq, p->rq_pairs, oc, a0, a1, a2, a3, out, mode);
+      finish4(&rq, p->rq_blocks, oc, a0, a1, a2, a3, out, mode);
     }
     w += oc * cin;
   }
@@ -271,14 +396,19 @@ static RP_ALWAYS_INLINE void pointwise_px(const rp_conv_t *p, const int8_t *RP_R
     out[oc] = (int8_t)finish_fast(&rq, rp_dot_s8(in, w, cin, rq.bias[oc]), oc, mode);
 }
 
-rp_status rp_requant_pairs(const rp_requant_t *rq, int32_t out_c, int32_t *out) {
-  if (!rq || !rq->multiplier || !rq->shift || !out || out_c <= 0) return RP_ERR_ARG;
+rp_status rp_requant_blocks(const rp_requant_t *rq, int32_t out_c, int32_t *out) {
+  if (!rq || !rq->bias || !rq->multiplier || !rq->shift || !out || out_c <= 0 || out_c % 4 != 0)
+    return RP_ERR_ARG;
   for (int32_t c = 0; c < out_c; ++c)
-    if (rq->shift[c] > -2) return RP_ERR_ARG;
-  for (int32_t c = 0; c < out_c; ++c) {
-    out[2 * c] = rq->multiplier[c];
-    out[2 * c + 1] = -2 - rq->shift[c];
-  }
+    if (rq->shift[c] > -2 || rq->shift[c] < -32) return RP_ERR_ARG;
+  for (int32_t c = 0; c < out_c; c += 4, out += RP_REQUANT_BLOCK_WORDS)
+    for (int32_t i = 0; i < 4; ++i) {
+      const int32_t k = -2 - rq->shift[c + i];
+      out[i] = rq->bias[c + i];
+      out[4 + 3 * i] = rq->multiplier[c + i];
+      out[5 + 3 * i] = (int32_t)1 << k;
+      out[6 + 3 * i] = k + 1;
+    }
   return RP_OK;
 }
 

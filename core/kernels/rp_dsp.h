@@ -109,9 +109,17 @@ static inline int32_t rp_requantize_hi(int32_t val, int32_t multiplier, int32_t 
   return (result >> 1) + (result & 1);
 }
 
-/* rp_requantize_hi's shift <= -2 case from a {multiplier, -2 - shift} pair (rp_requant_pairs). */
-static inline int32_t rp_requantize_pair(int32_t val, const int32_t *pair) {
-  return rp_requantize_high_k(val, pair[0], pair[1]);
+/* rp_requantize_high_k from a block's {multiplier, 2^k, k + 1} (rp_requant_blocks):
+ * ((hi >> k) + 1) >> 1 = (hi + 2^k) >> (k + 1) (nested floors), and |hi| < 2^30 with k <= 30, so
+ * the sum does not overflow. SMMLA adds 2^k to the high word in the multiply. */
+static inline int32_t rp_requantize_block(int32_t val, const int32_t *t) {
+#if RP_USE_SIMD32 && defined(__GNUC__)
+  int32_t r;
+  __asm__("smmla %0, %1, %2, %3" : "=r"(r) : "r"(val), "r"(t[0]), "r"(t[1]));
+  return r >> t[2];
+#else
+  return ((int32_t)(((int64_t)val * (int64_t)t[0]) >> 32) + t[1]) >> t[2];
+#endif
 }
 
 #if defined(__GNUC__)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #define RP_STREAM_MAX_PATCH 16
+#define RP_STREAM_MAX_POOL_C 64 /* RNNPool output channels with the prepared requantization */
 
 static int32_t align4(int32_t bytes) {
   return (bytes + 3) & ~3;
@@ -300,10 +301,40 @@ static void conv_row(rp_face_stream_t *s, int32_t y) {
   time_enter(s, prev);
 }
 
+/* RNNPool's output requantization per channel in rp_requantize_block's form: the int16-range
+ * difference v = state - offset (|v| < 2^16) is scaled by 2^14 into the high word's range, so
+ * hi32(v 2^14 m) = floor(v m / 2^18), and rp_requantize(v, m, s), which rounds v m / 2^(31 - s)
+ * half up, is (hi + 2^k) >> (k + 1) with k = 12 - s (nested floors): one SMMLA and one ASR, where
+ * the model's shifts (-2..3 in the trained model) took the 64-bit path. */
+typedef struct {
+  int32_t offset, multiplier, round, shift;
+} emit_rq_t;
+
+static int emit_prepare(const rp_rnnpool_t *p, emit_rq_t *e) {
+  const int32_t channels = 4 * p->rnn2.hidden_size;
+  if (channels > RP_STREAM_MAX_POOL_C) return 0;
+  for (int32_t c = 0; c < channels; ++c) {
+    const int32_t k = 12 - p->out_shift[c];
+    if (k < 0 || k > 30) return 0;
+    e[c].offset = p->out_offset[c];
+    e[c].multiplier = p->out_multiplier[c];
+    e[c].round = (int32_t)1 << k;
+    e[c].shift = k + 1;
+  }
+  return 1;
+}
+
 /* Sweep d's (0..3) output channels d * h2 .. d * h2 + h2 - 1: int8 = requantize(state -
- * centre[c]) per channel c, as rp_rnnpool_output (rp_requantize_hi: the same integers). */
-static void rnnpool_emit(const rp_rnnpool_t *p, const int16_t *state, int8_t *out, int32_t d) {
+ * centre[c]) per channel c, as rp_rnnpool_output (the same integers); e: emit_prepare's or 0. */
+static void rnnpool_emit(const rp_rnnpool_t *p, const emit_rq_t *e, const int16_t *state,
+                         int8_t *out, int32_t d) {
   const int32_t h2 = p->rnn2.hidden_size;
+  if (e) {
+    e += d * h2;
+    for (int32_t j = 0, c = d * h2; j < h2; ++j, ++c)
+      out[c] = rp_sat8(rp_requantize_block((state[j] - e[j].offset) * 16384, &e[j].multiplier));
+    return;
+  }
   for (int32_t j = 0, c = d * h2; j < h2; ++j, ++c)
     out[c] = rp_sat8(
         rp_requantize_hi(state[j] - p->out_offset[c], p->out_multiplier[c], p->out_shift[c]));
@@ -312,7 +343,8 @@ static void rnnpool_emit(const rp_rnnpool_t *p, const int16_t *state, int8_t *ou
 /* Patch (i, j) read from the band through its ring (slot = conv row % P), as
  * rp_rnnpool_patch_s8 computes it. */
 static void rnnpool_patch(rp_face_stream_t *s, const rp_fastgrnn_prepared_t *rnn1,
-                          const rp_fastgrnn_prepared_t *rnn2, int32_t i, int32_t j, int8_t *out) {
+                          const rp_fastgrnn_prepared_t *rnn2, const emit_rq_t *e, int32_t i,
+                          int32_t j, int8_t *out) {
   const rp_rnnpool_t *p = &s->m->stem.rnnpool;
   const int32_t P = p->patch, S = p->stride, C = s->conv.c, h1 = p->rnn1.hidden_size;
   const int32_t h2 = p->rnn2.hidden_size, row_len = s->conv.w * C;
@@ -341,8 +373,8 @@ static void rnnpool_patch(rp_face_stream_t *s, const rp_fastgrnn_prepared_t *rnn
   if (kept > 0) memcpy(kept_rows, rows + S * h1, (size_t)(kept * h1) * sizeof(int16_t));
   /* 2. RNN2 over the row summaries, both ways */
   rp_fastgrnn_bidirectional_s16(rnn2, rows, h1, P, state, state + h2, step);
-  rnnpool_emit(p, state, out, 0);
-  rnnpool_emit(p, state + h2, out, 1);
+  rnnpool_emit(p, e, state, out, 0);
+  rnnpool_emit(p, e, state + h2, out, 1);
   for (int32_t c = reuse; c < P; ++c) { /* 3. RNN1 along each column */
     for (int32_t r = 0; r < P; ++r)
       px[r] = slot[r] + c * C;
@@ -350,8 +382,8 @@ static void rnnpool_patch(rp_face_stream_t *s, const rp_fastgrnn_prepared_t *rnn
   }
   /* 4. RNN2 over the column summaries, both ways */
   rp_fastgrnn_bidirectional_s16(rnn2, cols, h1, P, state, state + h2, step);
-  rnnpool_emit(p, state, out, 2);
-  rnnpool_emit(p, state + h2, out, 3);
+  rnnpool_emit(p, e, state, out, 2);
+  rnnpool_emit(p, e, state + h2, out, 3);
 }
 
 static void mob_row_arrived(rp_face_stream_t *s, int32_t b, int32_t y);
@@ -360,11 +392,14 @@ static void pool_row(rp_face_stream_t *s, int32_t i) {
   int32_t prev = time_enter(s, RP_STREAM_LAYER_RNN_MODEL);
   const int32_t C = s->pad.c;
   int8_t *row = (int8_t *)s->buf[RP_STREAM_BUF_PAD_ROW];
-  rp_fastgrnn_prepared_t rnn1, rnn2; /* stack: ~0.8 KB, counted in the painted stack peak */
+  /* On the stack (~2.6 KB, counted in the painted stack peak): prepared per pool row. */
+  rp_fastgrnn_prepared_t rnn1, rnn2;
   rp_fastgrnn_prepare(&s->m->stem.rnnpool.rnn1, &rnn1);
   rp_fastgrnn_prepare(&s->m->stem.rnnpool.rnn2, &rnn2);
+  emit_rq_t emit[RP_STREAM_MAX_POOL_C];
+  const emit_rq_t *e = emit_prepare(&s->m->stem.rnnpool, emit) ? emit : 0;
   for (int32_t j = 0; j < s->pool.w; ++j)
-    rnnpool_patch(s, &rnn1, &rnn2, i, j, row + j * C);
+    rnnpool_patch(s, &rnn1, &rnn2, e, i, j, row + j * C);
   digest(s, RP_STREAM_LAYER_RNN_MODEL, row, s->pool.w * C);
   time_enter(s, RP_STREAM_LAYER_RNN_PAD);
   for (int32_t x = s->pool.w; x < s->pad.w; ++x) /* replicate the right column */
@@ -422,8 +457,11 @@ static const int8_t kZeroTap[RP_DW_MAX_C] = {0};
 static RP_ALWAYS_INLINE void dw_px_fixed(const rp_conv_t *dw, const int8_t *const taps[9],
                                          int8_t *RP_RESTRICT out, const int32_t C, const int mode) {
   const int32_t *bias = dw->rq.bias, *mul = dw->rq.multiplier, *sh = dw->rq.shift;
-  const int32_t *pairs = dw->rq_pairs;
+  const int32_t *blocks = dw->rq_blocks;
   const int32_t lo = dw->rq.act_min, hi = dw->rq.act_max;
+#if RP_USE_SIMD32
+  const uint32_t hi4 = ((uint32_t)hi & 0xffu) * 0x01010101u;
+#endif
 #if RP_USE_SIMD32
   const int16_t *w16 = ((uintptr_t)dw->weights_x16 & 3u) == 0 ? dw->weights_x16 : 0; /* LDRD */
 #endif
@@ -460,12 +498,24 @@ static RP_ALWAYS_INLINE void dw_px_fixed(const rp_conv_t *dw, const int8_t *cons
       a3 += (int32_t)px[3] * wt[3];
     }
 #endif
-    if (pairs) { /* the generator's {multiplier, -2 - shift} pairs: no shift test */
-      const int32_t *pr = pairs + 2 * c;
-      out[c] = (int8_t)rp_clamp_mode(rp_requantize_pair(a0, pr), lo, hi, mode);
-      out[c + 1] = (int8_t)rp_clamp_mode(rp_requantize_pair(a1, pr + 2), lo, hi, mode);
-      out[c + 2] = (int8_t)rp_clamp_mode(rp_requantize_pair(a2, pr + 4), lo, hi, mode);
-      out[c + 3] = (int8_t)rp_clamp_mode(rp_requantize_pair(a3, pr + 6), lo, hi, mode);
+    if (blocks) { /* the generator's requant blocks (their biases equal bias[c..c+3]) */
+      const int32_t *t = blocks + 4 * c + 4;
+      const int32_t r0 = rp_requantize_block(a0, t), r1 = rp_requantize_block(a1, t + 3);
+      const int32_t r2 = rp_requantize_block(a2, t + 6), r3 = rp_requantize_block(a3, t + 9);
+#if RP_USE_SIMD32
+      if (mode == RP_CLAMP_RELU) { /* four bytes at once: USAT each, then USUB8 + SEL */
+        uint32_t v =
+            __usat(r0, 8) | (__usat(r1, 8) << 8) | (__usat(r2, 8) << 16) | (__usat(r3, 8) << 24);
+        (void)__usub8(v, hi4); /* GE where a byte >= hi */
+        v = __sel(hi4, v);
+        memcpy(out + c, &v, sizeof v);
+        continue;
+      }
+#endif
+      out[c] = (int8_t)rp_clamp_mode(r0, lo, hi, mode);
+      out[c + 1] = (int8_t)rp_clamp_mode(r1, lo, hi, mode);
+      out[c + 2] = (int8_t)rp_clamp_mode(r2, lo, hi, mode);
+      out[c + 3] = (int8_t)rp_clamp_mode(r3, lo, hi, mode);
       continue;
     }
     out[c] = (int8_t)rp_clamp_mode(rp_requantize_hi(a0, mul[c], sh[c]), lo, hi, mode);

@@ -121,64 +121,124 @@ matvec16_s16(RP_UNUSED const int16_t *m, RP_UNUSED const int16_t *v, RP_UNUSED i
 /* One hidden-16 step from a non-zero state, step_h16's integers: U.h as in matvec16_s16, then
  * per unit the U requantization (SMMUL), the two table lookups and the gate, with every constant
  * in a register (~21 instructions a unit; the C loop spilled to ~30). */
-/* The assembly reads rp_fastgrnn_gate_t as four consecutive words. */
+/* The assembly reads rp_fastgrnn_gate_t as four consecutive words, rp_fastgrnn_xw4_t as five. */
 typedef char rp_fastgrnn_gate_is_four_words[sizeof(rp_fastgrnn_gate_t) == 16 ? 1 : -1];
+typedef char rp_fastgrnn_xw4_is_five_words[sizeof(rp_fastgrnn_xw4_t) == 20 ? 1 : -1];
 typedef struct {
   const int16_t *u;               /* 0: 16x16 recurrent matrix, word aligned */
   const int16_t *h;               /* 4: state, word aligned */
   int16_t *next;                  /* 8: new state */
-  const int32_t *wx;              /* 12: requantized x.W per unit */
+  const int32_t *wx;              /* 12: requantized x.W per unit (step16_s16) */
   const rp_fastgrnn_gate_t *gate; /* 16: per unit, 4 words */
   const int16_t *sigmoid0;        /* 20: rp_sigmoid_q12_lookup_zero */
   const int16_t *tanh0;           /* 24: rp_tanh_q12_lookup_zero */
   int32_t zeta;                   /* 28 */
   int32_t coef_base_nu;           /* 32: coef_base + nu * 2^15 (< 2^31, checked by prepare) */
+  const int8_t *x8;               /* 36: the int8 input of an input-4 step (step16_x4_*) */
+  const rp_fastgrnn_xw4_t *xw4;   /* 40: its rows and requantization */
 } step16_args_t;
 
+/* Frame: [sp] U.h sums, [sp + 64] requantized x.W, [sp + 128] the arguments. */
+#define RP_STEP16_ENTER                                                                            \
+  "push {r4-r11, lr}\n\t"                                                                          \
+  "sub sp, sp, #132\n\t"                                                                           \
+  "str r0, [sp, #128]\n\t"
+#define RP_STEP16_LEAVE                                                                            \
+  "add sp, sp, #132\n\t"                                                                           \
+  "pop {r4-r11, pc}\n\t"
+/* x.W given (wx): copied to the frame. */
+#define RP_STEP16_WX_COPY                                                                          \
+  "ldr r1, [r0, #12]\n\t"                                                                          \
+  "ldm r1!, {r2-r9}\n\t"                                                                           \
+  "add r10, sp, #64\n\t"                                                                           \
+  "stm r10!, {r2-r9}\n\t"                                                                          \
+  "ldm r1, {r2-r9}\n\t"                                                                            \
+  "stm r10, {r2-r9}\n\t"
+/* x.W of an int8 input-4 step: the 4 bytes extended by two SXTB16 ({x0, x2}, {x1, x3}), then
+ * per unit one LDM of its rp_fastgrnn_xw4_t, SMUAD + SMLAD, SMMLA + ASR (rp_requantize_block):
+ * 6 instructions a unit where the C took 10 and widened the input through memory. */
+#define RP_STEP16_WX_X4                                                                            \
+  "ldr r1, [r0, #36]\n\t"                                                                          \
+  "ldr r3, [r0, #40]\n\t"                                                                          \
+  "ldr r1, [r1]\n\t"                                                                               \
+  "sxtb16 r2, r1\n\t"                                                                              \
+  "sxtb16 r1, r1, ror #8\n\t"                                                                      \
+  ".irp j, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n\t"                                              \
+  "ldm r3!, {r4-r8}\n\t"                                                                           \
+  "smuad r4, r4, r2\n\t"                                                                           \
+  "smlad r4, r5, r1, r4\n\t"                                                                       \
+  "smmla r4, r4, r6, r7\n\t"                                                                       \
+  "asr r4, r4, r8\n\t"                                                                             \
+  "str r4, [sp, #64+4*\\j]\n\t"                                                                    \
+  ".endr\n\t"
+#define RP_STEP16_MATVEC                                                                           \
+  "ldr r0, [sp, #128]\n\t"                                                                         \
+  "ldr lr, [r0, #0]\n\t"                                                                           \
+  "ldr r1, [r0, #4]\n\t"                                                                           \
+  "ldm r1, {r0-r7}\n\t" RP_MATVEC16_ROWS_TO_STACK
+/* r0 h, r1 next, r3 gate, r4 sigmoid0, r5 tanh0, r6 zeta, r7 coef_base_nu, r2 2^14, r8 8 */
+#define RP_STEP16_GATE_SETUP                                                                       \
+  "ldr lr, [sp, #128]\n\t"                                                                         \
+  "add lr, lr, #4\n\t"                                                                             \
+  "ldm lr, {r0-r7}\n\t"                                                                            \
+  "mov r2, #16384\n\t"                                                                             \
+  "mov r8, #8\n\t"
+#define RP_STEP16_GATES                                                                            \
+  ".irp j, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n\t"                                              \
+  "ldm r3!, {r9-r12}\n\t" /* u_multiplier, u_k, bias_gate, bias_update */                          \
+  "ldr lr, [sp, #4*\\j]\n\t"                                                                       \
+  "smmul lr, lr, r9\n\t"                                                                           \
+  "asr lr, lr, r10\n\t"                                                                            \
+  "add lr, lr, #1\n\t"                                                                             \
+  "ldr r9, [sp, #64+4*\\j]\n\t"                                                                    \
+  "add lr, r9, lr, asr #1\n\t" /* pre = x.W + rq(U.h) */                                           \
+  "add r9, lr, r11\n\t"                                                                            \
+  "ssat r9, #16, r9\n\t"                                                                           \
+  "ldrsh r9, [r4, r9, lsl #1]\n\t" /* z */                                                         \
+  "add r10, lr, r12\n\t"                                                                           \
+  "ssat r10, #16, r10\n\t"                                                                         \
+  "ldrsh r10, [r5, r10, lsl #1]\n\t" /* h~ */                                                      \
+  "mls r11, r6, r9, r7\n\t"                                                                        \
+  "asr r11, r11, #15\n\t"     /* coef */                                                           \
+  "mla r12, r11, r10, r8\n\t" /* coef * h~ + 8 */                                                  \
+  "ldrsh r10, [r0, #2*\\j]\n\t"                                                                    \
+  "mla r10, r9, r10, r2\n\t" /* z * h + 2^14 */                                                    \
+  "add r10, r10, r12, asr #4\n\t"                                                                  \
+  "ssat r10, #16, r10, asr #15\n\t"                                                                \
+  "strh r10, [r1, #2*\\j]\n\t"                                                                     \
+  ".endr\n\t"
+/* The zero start state: U.h = 0 (rp_requantize(0) = 0), so pre = x.W, and z * h = 0. */
+#define RP_STEP16_GATES_ZERO                                                                       \
+  ".irp j, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n\t"                                              \
+  "ldm r3!, {r9-r12}\n\t"                                                                          \
+  "ldr lr, [sp, #64+4*\\j]\n\t"                                                                    \
+  "add r9, lr, r11\n\t"                                                                            \
+  "ssat r9, #16, r9\n\t"                                                                           \
+  "ldrsh r9, [r4, r9, lsl #1]\n\t"                                                                 \
+  "add r10, lr, r12\n\t"                                                                           \
+  "ssat r10, #16, r10\n\t"                                                                         \
+  "ldrsh r10, [r5, r10, lsl #1]\n\t"                                                               \
+  "mls r11, r6, r9, r7\n\t"                                                                        \
+  "asr r11, r11, #15\n\t"                                                                          \
+  "mla r12, r11, r10, r8\n\t"                                                                      \
+  "add r10, r2, r12, asr #4\n\t"                                                                   \
+  "ssat r10, #16, r10, asr #15\n\t"                                                                \
+  "strh r10, [r1, #2*\\j]\n\t"                                                                     \
+  ".endr\n\t"
+
 __attribute__((naked, noinline)) static void step16_s16(RP_UNUSED const step16_args_t *a) {
-  __asm__ volatile("push {r4-r11, lr}\n\t"
-                   "sub sp, sp, #132\n\t" /* [sp]: U.h sums, [sp + 64]: x.W, [sp + 128]: a */
-                   "str r0, [sp, #128]\n\t"
-                   "ldr r1, [r0, #12]\n\t"
-                   "ldm r1!, {r2-r9}\n\t"
-                   "add r10, sp, #64\n\t"
-                   "stm r10!, {r2-r9}\n\t"
-                   "ldm r1, {r2-r9}\n\t"
-                   "stm r10, {r2-r9}\n\t"
-                   "ldr lr, [r0, #0]\n\t"
-                   "ldr r1, [r0, #4]\n\t"
-                   "ldm r1, {r0-r7}\n\t" RP_MATVEC16_ROWS_TO_STACK
-                   /* r0 h, r1 next, r3 gate, r4 sigmoid0, r5 tanh0, r6 zeta, r7 coef_base_nu */
-                   "ldr lr, [sp, #128]\n\t"
-                   "add lr, lr, #4\n\t"
-                   "ldm lr, {r0-r7}\n\t"
-                   "mov r2, #16384\n\t"
-                   "mov r8, #8\n\t"
-                   ".irp j, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n\t"
-                   "ldm r3!, {r9-r12}\n\t" /* u_multiplier, u_k, bias_gate, bias_update */
-                   "ldr lr, [sp, #4*\\j]\n\t"
-                   "smmul lr, lr, r9\n\t"
-                   "asr lr, lr, r10\n\t"
-                   "add lr, lr, #1\n\t"
-                   "ldr r9, [sp, #64+4*\\j]\n\t"
-                   "add lr, r9, lr, asr #1\n\t" /* pre = x.W + rq(U.h) */
-                   "add r9, lr, r11\n\t"
-                   "ssat r9, #16, r9\n\t"
-                   "ldrsh r9, [r4, r9, lsl #1]\n\t" /* z */
-                   "add r10, lr, r12\n\t"
-                   "ssat r10, #16, r10\n\t"
-                   "ldrsh r10, [r5, r10, lsl #1]\n\t" /* h~ */
-                   "mls r11, r6, r9, r7\n\t"
-                   "asr r11, r11, #15\n\t"     /* coef */
-                   "mla r12, r11, r10, r8\n\t" /* coef * h~ + 8 */
-                   "ldrsh r10, [r0, #2*\\j]\n\t"
-                   "mla r10, r9, r10, r2\n\t" /* z * h + 2^14 */
-                   "add r10, r10, r12, asr #4\n\t"
-                   "ssat r10, #16, r10, asr #15\n\t"
-                   "strh r10, [r1, #2*\\j]\n\t"
-                   ".endr\n\t"
-                   "add sp, sp, #132\n\t"
-                   "pop {r4-r11, pc}\n\t");
+  __asm__ volatile(RP_STEP16_ENTER RP_STEP16_WX_COPY RP_STEP16_MATVEC RP_STEP16_GATE_SETUP
+                       RP_STEP16_GATES RP_STEP16_LEAVE);
+}
+/* RNN1's steps: the int8 input's x.W in the step (a->x8, a->xw4; a->wx unused). */
+__attribute__((naked, noinline)) static void step16_x4(RP_UNUSED const step16_args_t *a) {
+  __asm__ volatile(RP_STEP16_ENTER RP_STEP16_WX_X4 RP_STEP16_MATVEC RP_STEP16_GATE_SETUP
+                       RP_STEP16_GATES RP_STEP16_LEAVE);
+}
+/* The first step of an RNN1 sweep (zero state; a->h unused). */
+__attribute__((naked, noinline)) static void step16_x4_zero(RP_UNUSED const step16_args_t *a) {
+  __asm__ volatile(
+      RP_STEP16_ENTER RP_STEP16_WX_X4 RP_STEP16_GATE_SETUP RP_STEP16_GATES_ZERO RP_STEP16_LEAVE);
 }
 #else
 #define RP_HAVE_MATVEC16_ASM 0
@@ -216,6 +276,19 @@ void rp_fastgrnn_prepare(const rp_fastgrnn_t *cell, rp_fastgrnn_prepared_t *out)
     g->bias_gate = cell->bias_gate[j];
     g->bias_update = cell->bias_update[j];
   }
+  /* RNN1's assembly step: k = -2 - shift <= 30 so 2^k is an int32 (rp_requant_blocks' rule). */
+  out->fast_x4 = RP_HAVE_MATVEC16_ASM && out->fast && cell->input_size == 4;
+  for (int32_t j = 0; out->fast_x4 && j < RP_FASTGRNN_FAST_HIDDEN; ++j) {
+    const int16_t *w = cell->w + 4 * j;
+    const int32_t k = -2 - cell->w_shift[j];
+    if (k > 30) out->fast_x4 = 0;
+    rp_fastgrnn_xw4_t *x = &out->xw4[j];
+    x->w02 = (uint16_t)w[0] | ((uint32_t)(uint16_t)w[2] << 16);
+    x->w13 = (uint16_t)w[1] | ((uint32_t)(uint16_t)w[3] << 16);
+    x->multiplier = cell->w_multiplier[j];
+    x->round = (int32_t)1 << (k > 30 ? 0 : k);
+    x->shift = k + 1;
+  }
   /* sigmoid(zeta) and sigmoid(nu) are Q15 in [0, 32767], so this is below 2^31. */
   const int64_t coef_base_nu = (int64_t)out->coef_base + (int64_t)cell->nu * 32768;
   if (coef_base_nu > INT32_MAX || cell->zeta < 0 || cell->nu < 0) out->fast = 0;
@@ -251,7 +324,9 @@ static RP_ALWAYS_INLINE void step_h16(const rp_fastgrnn_prepared_t *p, const int
                              rp_sigmoid_q12_lookup_zero,
                              rp_tanh_q12_lookup_zero,
                              p->cell->zeta,
-                             p->coef_base_nu};
+                             p->coef_base_nu,
+                             0,
+                             0};
     step16_s16(&a);
     return;
   }
@@ -298,6 +373,34 @@ static RP_ALWAYS_INLINE void sweep_h16(const rp_fastgrnn_prepared_t *p, const vo
                                        int32_t x_stride, int32_t steps, const int32_t n_in,
                                        const int s8, int16_t *h, int16_t *other, int16_t *wide) {
   int16_t *cur = h, *nxt = other;
+#if RP_HAVE_MATVEC16_ASM
+  if (s8 && n_in == 4 && p->fast_x4) {
+    const int8_t *const *xs = (const int8_t *const *)x;
+    step16_args_t a = {p->cell->u,
+                       cur,
+                       nxt,
+                       0,
+                       p->gate,
+                       rp_sigmoid_q12_lookup_zero,
+                       rp_tanh_q12_lookup_zero,
+                       p->cell->zeta,
+                       p->coef_base_nu,
+                       xs[0],
+                       p->xw4};
+    step16_x4_zero(&a);
+    for (int32_t t = 1; t < steps; ++t) {
+      a.h = nxt;
+      a.next = cur;
+      a.x8 = xs[t];
+      step16_x4(&a);
+      int16_t *const tmp = cur;
+      cur = nxt;
+      nxt = tmp;
+    }
+    if (nxt != h) memcpy(h, nxt, RP_FASTGRNN_FAST_HIDDEN * sizeof(int16_t));
+    return;
+  }
+#endif
   step_h16(p, step_input(x, x_stride, 0, n_in, s8, wide), n_in, cur, nxt, 1, 0, 0);
   for (int32_t t = 1; t < steps; ++t) {
     int16_t *const tmp = cur;

@@ -23,13 +23,22 @@ typedef struct {
   int32_t u_multiplier, u_k;
   int32_t bias_gate, bias_update;
 } rp_fastgrnn_gate_t;
+/* Input-4 cells (RNNPool's RNN1) on the Cortex-M4 assembly: a unit's x.W row in the order SXTB16
+ * extends the int8 input ({w0, w2}, {w1, w3}) and its requantization as rp_requantize_block
+ * reads it, five words for one LDM. */
+typedef struct {
+  uint32_t w02, w13;
+  int32_t multiplier, round, shift; /* m, 2^k, k + 1 */
+} rp_fastgrnn_xw4_t;
 typedef struct {
   const rp_fastgrnn_t *cell;
   int32_t fast;         /* sizes and shifts allow the specialised path */
+  int32_t fast_x4;      /* input 4, int8 inputs: xw4 is filled (Cortex-M4 assembly) */
   int32_t coef_base;    /* zeta * 32768 + 2^14 */
   int32_t coef_base_nu; /* coef_base + nu * 32768: the gate's two constants in one */
   rp_fastgrnn_unit_t unit[RP_FASTGRNN_FAST_HIDDEN];
   rp_fastgrnn_gate_t gate[RP_FASTGRNN_FAST_HIDDEN];
+  rp_fastgrnn_xw4_t xw4[RP_FASTGRNN_FAST_HIDDEN];
 } rp_fastgrnn_prepared_t;
 
 /* Fills `out` for `cell` (a validated cell; kept by pointer). */

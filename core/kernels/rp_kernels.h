@@ -93,10 +93,11 @@ typedef struct {
    * of extending bytes.
    * Same integers as `weights`; the host leaves it null. */
   const int16_t *weights_x16;
-  /* Optional (null: unused): [out_c][2] = {rq.multiplier[c], -2 - rq.shift[c]} when every shift
-   * is <= -2 (rp_requant_pairs): the requantization without the per-channel shift test and with
-   * one LDRD. A derived copy the generator emits for the firmware; same integers. */
-  const int32_t *rq_pairs;
+  /* Optional (null: unused): the requantization in blocks of 4 channels (rp_requant_blocks), when
+   * out_c is a multiple of 4 and every shift in [-32, -2]: no per-channel shift test, and the
+   * Cortex-M4 loops load a block's biases and constants with LDM. A derived copy the generator
+   * emits for the firmware; same integers. */
+  const int32_t *rq_blocks;
 } rp_conv_t;
 
 /* Input rows needed for output rows [out_row0, out_row1): [*first, *first + *count), clipped to
@@ -140,9 +141,14 @@ rp_status rp_depthwise_pack_x16(const int8_t *weights, int32_t c, int16_t *out);
  * word j of its rows, row by row the pairs SXTB16 makes: w[4j], w[4j+2], w[4j+1], w[4j+3]. So
  * one pass over the input reads the group's weights sequentially with short offsets. out holds
  * out_c * row_len int16. RP_ERR_ARG for null pointers or a bad row_len. */
-/* rp_conv_t.rq_pairs from rq (out_c channels): RP_ERR_ARG when a pointer is null or a shift is
- * above -2 (then the field stays null and the kernels use rq). out holds 2 * out_c int32. */
-rp_status rp_requant_pairs(const rp_requant_t *rq, int32_t out_c, int32_t *out);
+/* rp_conv_t.rq_blocks from rq (out_c channels): per group of 4 channels c..c+3, 16 int32: the 4
+ * biases, then per channel {multiplier, 2^k, k + 1} with k = -2 - shift, so that
+ * rp_requantize(acc, m, shift) = (hi32(acc * m) + 2^k) >> (k + 1) (rp_requantize_block; one SMMLA
+ * and one ASR). RP_ERR_ARG when a pointer is null, out_c is not a multiple of 4 or a shift is
+ * outside [-32, -2] (then the field stays null and the kernels use rq). out holds 4 * out_c int32.
+ */
+#define RP_REQUANT_BLOCK_WORDS 16
+rp_status rp_requant_blocks(const rp_requant_t *rq, int32_t out_c, int32_t *out);
 
 rp_status rp_conv_pack_x16(const int8_t *weights, int32_t out_c, int32_t row_len, int16_t *out);
 int32_t rp_pointwise_s8_get_buffer_size(const rp_conv_t *p);

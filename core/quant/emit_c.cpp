@@ -43,13 +43,13 @@ std::string conv_arrays(std::ostringstream &o, const std::string &name, const QC
     array(o, "int16_t", name + "_wx", packed, " RP_MODEL_ALIGN4"); /* read with LDRD */
     x16 = name + "_wx";
   }
-  std::string pairs = "0";
+  std::string blocks = "0";
   if ((pack_x16 && c.dims.kernel == 1) || c.depthwise) { /* the MBConv convs read them */
-    std::vector<std::int32_t> rq(2 * c.dims.out_c);
+    std::vector<std::int32_t> rq(4 * c.dims.out_c);
     rp_requant_t r{c.bias.data(), c.multiplier.data(), c.shift.data(), 0, 0};
-    if (rp_requant_pairs(&r, c.dims.out_c, rq.data()) == RP_OK) {
-      array(o, "int32_t", name + "_rq", rq);
-      pairs = name + "_rq";
+    if (rp_requant_blocks(&r, c.dims.out_c, rq.data()) == RP_OK) {
+      array(o, "int32_t", name + "_rq", rq, " RP_MODEL_ALIGN4"); /* read with LDM */
+      blocks = name + "_rq";
     }
   }
   array(o, "int32_t", name + "_b", c.bias);
@@ -60,7 +60,7 @@ std::string conv_arrays(std::ostringstream &o, const std::string &name, const QC
   s << "{" << d.in_h << ", " << d.in_w << ", " << d.in_c << ", " << d.out_h << ", " << d.out_w
     << ", " << d.out_c << ", " << d.kernel << ", " << d.stride << ", " << d.pad << ", "
     << d.input_offset << ", " << name << "_w, {" << name << "_b, " << name << "_m, " << name
-    << "_s, " << d.rq.act_min << ", " << d.rq.act_max << "}, " << x16 << ", " << pairs << "}";
+    << "_s, " << d.rq.act_min << ", " << d.rq.act_max << "}, " << x16 << ", " << blocks << "}";
   return s.str();
 }
 

@@ -154,24 +154,36 @@ TEST(ConvPackX16, GroupsRowsByFourThenTwoThenOneInSxtb16PairOrder) {
   EXPECT_EQ(rp_conv_pack_x16(nullptr, kRows, kLen, out.data()), RP_ERR_ARG);
 }
 
-TEST(RequantPairs, EqualRequantizeAndRefuseShiftsAboveMinusTwo) {
-  std::vector<int32_t> mult, shift;
-  for (int32_t sh = -31; sh <= -2; ++sh) {
+TEST(RequantBlocks, EqualRequantizeAndRefuseShiftsOutsideTheRange) {
+  std::vector<int32_t> bias, mult, shift;
+  for (int32_t sh = -32; sh <= -2; ++sh) {
+    bias.push_back(sh * 1000);
     mult.push_back((1 << 30) + sh * 1234567);
     shift.push_back(sh);
   }
+  bias.push_back(7); /* 32 channels: -32..-2 and one more -2 */
+  mult.push_back(INT32_MAX);
+  shift.push_back(-2);
   const int32_t n = static_cast<int32_t>(shift.size());
-  rp_requant_t rq{nullptr, mult.data(), shift.data(), -128, 127};
-  std::vector<int32_t> pairs(2 * n);
-  ASSERT_EQ(rp_requant_pairs(&rq, n, pairs.data()), RP_OK);
+  rp_requant_t rq{bias.data(), mult.data(), shift.data(), -128, 127};
+  std::vector<int32_t> blocks(4 * n);
+  ASSERT_EQ(rp_requant_blocks(&rq, n, blocks.data()), RP_OK);
+  for (int32_t c = 0; c < n; ++c)
+    EXPECT_EQ(blocks[(c / 4) * RP_REQUANT_BLOCK_WORDS + c % 4], bias[c]);
   std::mt19937 rng(9);
-  for (int i = 0; i < 100000; ++i) {
-    const int32_t v = static_cast<int32_t>(rng()) >> (i % 32), c = i % n;
-    ASSERT_EQ(rp_requantize_pair(v, pairs.data() + 2 * c), rp_requantize(v, mult[c], shift[c]))
+  for (int i = 0; i < 200000; ++i) {
+    const int32_t c = i % n;
+    int32_t v = static_cast<int32_t>(rng()) >> (i % 32);
+    if (i % 1000 == 0) v = (i / 1000) % 2 ? INT32_MAX : INT32_MIN;
+    const int32_t *t = blocks.data() + (c / 4) * RP_REQUANT_BLOCK_WORDS + 4 + 3 * (c % 4);
+    ASSERT_EQ(rp_requantize_block(v, t), rp_requantize(v, mult[c], shift[c]))
         << v << " shift " << shift[c];
   }
-  shift[3] = -1; /* needs the 64-bit path: no pairs */
-  EXPECT_EQ(rp_requant_pairs(&rq, n, pairs.data()), RP_ERR_ARG);
+  EXPECT_EQ(rp_requant_blocks(&rq, n - 1, blocks.data()), RP_ERR_ARG); /* not 4 | out_c */
+  shift[3] = -1; /* needs the 64-bit path: no blocks */
+  EXPECT_EQ(rp_requant_blocks(&rq, n, blocks.data()), RP_ERR_ARG);
+  shift[3] = -33; /* 2^31 does not fit */
+  EXPECT_EQ(rp_requant_blocks(&rq, n, blocks.data()), RP_ERR_ARG);
 }
 
 TEST(DepthwisePackX16, NineTapsOfAGroupOfFourChannelsAreContiguous) {
