@@ -219,7 +219,7 @@ static RP_ALWAYS_INLINE int32_t finish_fast(const rq_local *rq, int32_t acc, int
  * then per output SMMLA + ASR (rp_requantize_block), the saturation, the 4 bytes packed into one
  * word (ReLU: the upper bound by USUB8 + SEL on all four) and one STR. Same integers. */
 typedef struct {
-  const uint32_t *xs;        /* 0: the pixel extended by rp_extend_pairs_s8, word aligned */
+  const int8_t *in;          /* 0: the int8 pixel, word aligned */
   const int16_t *w16;        /* 4: rp_conv_pack_x16 rows, word aligned */
   const int32_t *blocks;     /* 8: rp_requant_blocks */
   const int32_t *blocks_end; /* 12 */
@@ -239,71 +239,65 @@ typedef struct {
   "smlad r2, r7, r5, r2\n\t"                                                                       \
   "smlad r3, r8, r4, r3\n\t"                                                                       \
   "smlad r3, r9, r5, r3\n\t"
-#define RP_PW_REQUANT                                                                              \
-  "ldm r12!, {r4-r9}\n\t"                                                                          \
-  "smmla r0, r0, r4, r5\n\t"                                                                       \
-  "asr r0, r0, r6\n\t"                                                                             \
-  "smmla r1, r1, r7, r8\n\t"                                                                       \
-  "asr r1, r1, r9\n\t"                                                                             \
-  "ldm r12!, {r4-r9}\n\t"                                                                          \
-  "smmla r2, r2, r4, r5\n\t"                                                                       \
-  "asr r2, r2, r6\n\t"                                                                             \
-  "smmla r3, r3, r7, r8\n\t"                                                                       \
-  "asr r3, r3, r9\n\t"
-#define RP_PW_PACK_S8                                                                              \
-  "ssat r0, #8, r0\n\t"                                                                            \
-  "ssat r1, #8, r1\n\t"                                                                            \
-  "ssat r2, #8, r2\n\t"                                                                            \
-  "ssat r3, #8, r3\n\t"                                                                            \
-  "bfi r0, r1, #8, #8\n\t"                                                                         \
-  "bfi r0, r2, #16, #8\n\t"                                                                        \
-  "bfi r0, r3, #24, #8\n\t"
-#define RP_PW_PACK_RELU                                                                            \
-  "usat r0, #8, r0\n\t"                                                                            \
-  "usat r1, #8, r1\n\t"                                                                            \
-  "usat r2, #8, r2\n\t"                                                                            \
-  "usat r3, #8, r3\n\t"                                                                            \
-  "orr r0, r0, r1, lsl #8\n\t"                                                                     \
-  "orr r0, r0, r2, lsl #16\n\t"                                                                    \
-  "orr r0, r0, r3, lsl #24\n\t"                                                                    \
-  "ldr r4, [sp, #8]\n\t"                                                                           \
-  "usub8 r5, r0, r4\n\t" /* GE where a byte >= hi */                                               \
-  "sel r0, r4, r0\n\t"
-/* r10 pixel, r11 weights, r12 blocks, lr out; [sp] xs, [sp + 4] blocks_end, [sp + 8] hi4. */
-#define RP_POINTWISE_ASM(name, groups4, pack)                                                      \
+/* The pixel's 16 bytes at r1 extended to 8 words of int16 pairs at r0 ({x0, x2}, {x1, x3}, ...,
+ * rp_extend_pairs_s8's order): LDM, 8 SXTB16, STM. */
+#define RP_PW_EXTEND16                                                                             \
+  "ldm r1!, {r2-r5}\n\t"                                                                           \
+  "sxtb16 r6, r2\n\t"                                                                              \
+  "sxtb16 r7, r2, ror #8\n\t"                                                                      \
+  "sxtb16 r8, r3\n\t"                                                                              \
+  "sxtb16 r9, r3, ror #8\n\t"                                                                      \
+  "sxtb16 r10, r4\n\t"                                                                             \
+  "sxtb16 r11, r4, ror #8\n\t"                                                                     \
+  "sxtb16 r12, r5\n\t"                                                                             \
+  "sxtb16 lr, r5, ror #8\n\t"                                                                      \
+  "stm r0!, {r6-r12, lr}\n\t"
+/* Frame: [sp] the extended pixel's address, [sp + 4] blocks_end, [sp + 8] hi4, [sp + 12] the
+ * extended pixel (2 * cin bytes). In the loop: r10 pixel, r11 weights, r12 blocks, lr out. */
+#define RP_POINTWISE_ASM(name, cin, pack)                                                          \
   __attribute__((naked, noinline)) static void name(RP_UNUSED const pointwise_args_t *a) {         \
     __asm__ volatile("push {r4-r11, lr}\n\t"                                                       \
+                     "sub sp, sp, #12 + 2 * " #cin "\n\t"                                          \
+                     "str r0, [sp]\n\t"                                                            \
+                     "ldr r1, [r0]\n\t"                                                            \
+                     "add r0, sp, #12\n\t"                                                         \
+                     ".rept " #cin " / 16\n\t" RP_PW_EXTEND16 ".endr\n\t"                          \
+                     "ldr r0, [sp]\n\t"                                                            \
                      "ldm r0, {r1-r6}\n\t"                                                         \
-                     "push {r1, r4, r6}\n\t"                                                       \
+                     "add r1, sp, #12\n\t"                                                         \
+                     "str r1, [sp]\n\t"                                                            \
+                     "str r4, [sp, #4]\n\t"                                                        \
+                     "str r6, [sp, #8]\n\t"                                                        \
                      "mov r11, r2\n\t"                                                             \
                      "mov r12, r3\n\t"                                                             \
                      "mov lr, r5\n\t"                                                              \
                      "1:\n\t"                                                                      \
                      "ldr r10, [sp]\n\t"                                                           \
                      "ldm r12!, {r0-r3}\n\t"                                                       \
-                     ".rept " #groups4 "\n\t" RP_PW_MAC4 ".endr\n\t" RP_PW_REQUANT pack            \
+                     ".rept " #cin " / 4\n\t" RP_PW_MAC4 ".endr\n\t" RP_ASM_REQUANT4 pack          \
                      "str r0, [lr], #4\n\t"                                                        \
                      "ldr r4, [sp, #4]\n\t"                                                        \
                      "cmp r12, r4\n\t"                                                             \
                      "bne 1b\n\t"                                                                  \
-                     "add sp, sp, #12\n\t"                                                         \
+                     "add sp, sp, #12 + 2 * " #cin "\n\t"                                          \
                      "pop {r4-r11, pc}\n\t");                                                      \
   }
-RP_POINTWISE_ASM(pointwise32_s8, 8, RP_PW_PACK_S8)
-RP_POINTWISE_ASM(pointwise64_s8, 16, RP_PW_PACK_S8)
-RP_POINTWISE_ASM(pointwise128_s8, 32, RP_PW_PACK_S8)
-RP_POINTWISE_ASM(pointwise32_relu, 8, RP_PW_PACK_RELU)
-RP_POINTWISE_ASM(pointwise64_relu, 16, RP_PW_PACK_RELU)
-RP_POINTWISE_ASM(pointwise128_relu, 32, RP_PW_PACK_RELU)
+RP_POINTWISE_ASM(pointwise32_s8, 32, RP_ASM_PACK4_S8)
+RP_POINTWISE_ASM(pointwise64_s8, 64, RP_ASM_PACK4_S8)
+RP_POINTWISE_ASM(pointwise128_s8, 128, RP_ASM_PACK4_S8)
+RP_POINTWISE_ASM(pointwise32_relu, 32, RP_ASM_PACK4_RELU)
+RP_POINTWISE_ASM(pointwise64_relu, 64, RP_ASM_PACK4_RELU)
+RP_POINTWISE_ASM(pointwise128_relu, 128, RP_ASM_PACK4_RELU)
 
 /* The assembly for this conv and pixel, or 0 (then the C loop runs). */
-static int pointwise_asm(const rp_conv_t *p, const uint32_t *xs, int8_t *out, const int mode) {
+static int pointwise_asm(const rp_conv_t *p, const int8_t *in, int8_t *out, const int mode) {
   const int32_t cin = p->in_c;
   if (!p->rq_blocks || !p->weights_x16 || ((uintptr_t)p->weights_x16 & 3u) != 0 ||
-      p->out_c % 4 != 0 || (mode != RP_CLAMP_S8 && mode != RP_CLAMP_RELU))
+      ((uintptr_t)in & 3u) != 0 || p->out_c % 4 != 0 ||
+      (mode != RP_CLAMP_S8 && mode != RP_CLAMP_RELU))
     return 0;
   const uint32_t hi = (uint32_t)p->rq.act_max & 0xffu;
-  const pointwise_args_t a = {xs,           p->weights_x16,
+  const pointwise_args_t a = {in,           p->weights_x16,
                               p->rq_blocks, p->rq_blocks + p->out_c / 4 * RP_REQUANT_BLOCK_WORDS,
                               out,          hi * 0x01010101u};
   if (mode == RP_CLAMP_S8) {
@@ -360,12 +354,12 @@ static RP_ALWAYS_INLINE void pointwise_px(const rp_conv_t *p, const int8_t *RP_R
   const rq_local rq = rq_hoist(&p->rq);
   const int32_t cout = p->out_c;
   const int8_t *w = p->weights;
+#if RP_HAVE_POINTWISE_ASM
+  if (pointwise_asm(p, in, out, mode)) return;
+#endif
 #if RP_USE_SIMD32
   uint32_t xs[128 / 2]; /* the pixel sign-extended once (cin is 32, 64 or 128) */
   rp_extend_pairs_s8(in, cin, xs);
-#if RP_HAVE_POINTWISE_ASM
-  if (pointwise_asm(p, xs, out, mode)) return;
-#endif
 #endif
   int32_t oc = 0;
 #if RP_USE_SIMD32

@@ -128,6 +128,45 @@ static inline int32_t rp_requantize_block(int32_t val, const int32_t *t) {
 #define RP_ALWAYS_INLINE inline
 #endif
 
+#if RP_USE_SIMD32 && defined(__GNUC__) && defined(__thumb2__)
+/* Assembly text shared by the Cortex-M4 kernels that end a group of 4 output channels the same
+ * way: accumulators in r0-r3, the group's rp_requant_blocks constants at r12 (after its 4
+ * biases). RP_ASM_REQUANT4: per channel SMMLA + ASR (rp_requantize_block), r12 advanced past the
+ * block, r4-r9 clobbered. RP_ASM_PACK4_*: the 4 results saturated and packed into r0 (byte c
+ * = channel c); the ReLU form takes the upper bound in each byte from [sp + 8] and clamps all
+ * four with USUB8 + SEL (r4, r5 clobbered). */
+#define RP_ASM_REQUANT4                                                                            \
+  "ldm r12!, {r4-r9}\n\t"                                                                          \
+  "smmla r0, r0, r4, r5\n\t"                                                                       \
+  "asr r0, r0, r6\n\t"                                                                             \
+  "smmla r1, r1, r7, r8\n\t"                                                                       \
+  "asr r1, r1, r9\n\t"                                                                             \
+  "ldm r12!, {r4-r9}\n\t"                                                                          \
+  "smmla r2, r2, r4, r5\n\t"                                                                       \
+  "asr r2, r2, r6\n\t"                                                                             \
+  "smmla r3, r3, r7, r8\n\t"                                                                       \
+  "asr r3, r3, r9\n\t"
+#define RP_ASM_PACK4_S8                                                                            \
+  "ssat r0, #8, r0\n\t"                                                                            \
+  "ssat r1, #8, r1\n\t"                                                                            \
+  "ssat r2, #8, r2\n\t"                                                                            \
+  "ssat r3, #8, r3\n\t"                                                                            \
+  "bfi r0, r1, #8, #8\n\t"                                                                         \
+  "bfi r0, r2, #16, #8\n\t"                                                                        \
+  "bfi r0, r3, #24, #8\n\t"
+#define RP_ASM_PACK4_RELU                                                                          \
+  "usat r0, #8, r0\n\t"                                                                            \
+  "usat r1, #8, r1\n\t"                                                                            \
+  "usat r2, #8, r2\n\t"                                                                            \
+  "usat r3, #8, r3\n\t"                                                                            \
+  "orr r0, r0, r1, lsl #8\n\t"                                                                     \
+  "orr r0, r0, r2, lsl #16\n\t"                                                                    \
+  "orr r0, r0, r3, lsl #24\n\t"                                                                    \
+  "ldr r4, [sp, #8]\n\t"                                                                           \
+  "usub8 r5, r0, r4\n\t" /* GE where a byte >= hi */                                               \
+  "sel r0, r4, r0\n\t"
+#endif
+
 /* Output clamp of the int8 layers, specialised on the range (mode a compile-time constant):
  * RP_CLAMP_S8 is [-128, 127] (one SSAT), RP_CLAMP_RELU is [0, hi] with hi <= 255 (USAT, then the
  * upper bound), RP_CLAMP_ANY any [lo, hi]. rp_clamp_mode_of picks it; all give rp_clamp's value. */

@@ -307,7 +307,7 @@ static void conv_row(rp_face_stream_t *s, int32_t y) {
  * half up, is (hi + 2^k) >> (k + 1) with k = 12 - s (nested floors): one SMMLA and one ASR, where
  * the model's shifts (-2..3 in the trained model) took the 64-bit path. */
 typedef struct {
-  int32_t offset, multiplier, round, shift;
+  int32_t offset14, multiplier, round, shift; /* offset14 = offset * 2^14 */
 } emit_rq_t;
 
 static int emit_prepare(const rp_rnnpool_t *p, emit_rq_t *e) {
@@ -316,7 +316,7 @@ static int emit_prepare(const rp_rnnpool_t *p, emit_rq_t *e) {
   for (int32_t c = 0; c < channels; ++c) {
     const int32_t k = 12 - p->out_shift[c];
     if (k < 0 || k > 30) return 0;
-    e[c].offset = p->out_offset[c];
+    e[c].offset14 = p->out_offset[c] * 16384;
     e[c].multiplier = p->out_multiplier[c];
     e[c].round = (int32_t)1 << k;
     e[c].shift = k + 1;
@@ -332,7 +332,9 @@ static void rnnpool_emit(const rp_rnnpool_t *p, const emit_rq_t *e, const int16_
   if (e) {
     e += d * h2;
     for (int32_t j = 0, c = d * h2; j < h2; ++j, ++c)
-      out[c] = rp_sat8(rp_requantize_block((state[j] - e[j].offset) * 16384, &e[j].multiplier));
+      out[c] = (int8_t)rp_clamp_mode(
+          rp_requantize_block(state[j] * 16384 - e[j].offset14, &e[j].multiplier), -128, 127,
+          RP_CLAMP_S8);
     return;
   }
   for (int32_t j = 0, c = d * h2; j < h2; ++j, ++c)
@@ -452,6 +454,61 @@ static const int8_t kZeroTap[RP_DW_MAX_C] = {0};
   "smlatt %[a3], %[xs], %[wo], %[a3]\n\t"
 #endif
 
+#if RP_USE_SIMD32 && defined(__GNUC__) && defined(__thumb2__)
+#define RP_HAVE_DW_ASM 1
+#define RP_UNUSED __attribute__((unused))
+/* A ReLU depthwise 3x3 pixel in Thumb-2 assembly, for the generator's int16 weights and requant
+ * blocks: per group of 4 channels the biases by one LDM, per tap the RP_DW_TAP_X16 sequence with
+ * the weights by LDM, then RP_ASM_REQUANT4 + RP_ASM_PACK4_RELU and one STR (the C spent ~50
+ * instructions a group around the 81 of the taps). Same integers. */
+typedef struct {
+  const int8_t *const *taps; /* 0: 9 pixels (padding: kZeroTap) */
+  const int16_t *w16;        /* 4: rp_depthwise_pack_x16, word aligned */
+  const int32_t *blocks;     /* 8: rp_requant_blocks */
+  const int32_t *blocks_end; /* 12 */
+  int8_t *out;               /* 16 */
+  uint32_t hi4;              /* 20: the upper bound in each byte */
+} dw_args_t;
+/* Tap t of channels c..c+3 (r10 = c): r9 the taps, r11 the weights (advanced). */
+#define RP_DW_ASM_TAP(t)                                                                           \
+  "ldr r4, [r9, #4*" #t "]\n\t"                                                                    \
+  "ldr r5, [r4, r10]\n\t"                                                                          \
+  "ldm r11!, {r6, r7}\n\t"                                                                         \
+  "sxtb16 r8, r5\n\t"                                                                              \
+  "smlabb r0, r8, r6, r0\n\t"                                                                      \
+  "smlatt r2, r8, r6, r2\n\t"                                                                      \
+  "sxtb16 r8, r5, ror #8\n\t"                                                                      \
+  "smlabb r1, r8, r7, r1\n\t"                                                                      \
+  "smlatt r3, r8, r7, r3\n\t"
+/* Frame: [sp] taps, [sp + 4] blocks_end, [sp + 8] hi4; r10 c, r11 weights, r12 blocks, lr out. */
+__attribute__((naked, noinline)) static void dw_px_relu_asm(RP_UNUSED const dw_args_t *a) {
+  __asm__ volatile("push {r4-r11, lr}\n\t"
+                   "sub sp, sp, #12\n\t"
+                   "ldm r0, {r1-r6}\n\t"
+                   "str r1, [sp]\n\t"
+                   "str r4, [sp, #4]\n\t"
+                   "str r6, [sp, #8]\n\t"
+                   "mov r11, r2\n\t"
+                   "mov r12, r3\n\t"
+                   "mov lr, r5\n\t"
+                   "mov r10, #0\n\t"
+                   "1:\n\t"
+                   "ldr r9, [sp]\n\t"
+                   "ldm r12!, {r0-r3}\n\t" RP_DW_ASM_TAP(0) RP_DW_ASM_TAP(1) RP_DW_ASM_TAP(2)
+                       RP_DW_ASM_TAP(3) RP_DW_ASM_TAP(4) RP_DW_ASM_TAP(5) RP_DW_ASM_TAP(6)
+                           RP_DW_ASM_TAP(7) RP_DW_ASM_TAP(8) RP_ASM_REQUANT4 RP_ASM_PACK4_RELU
+                   "str r0, [lr], #4\n\t"
+                   "add r10, r10, #4\n\t"
+                   "ldr r4, [sp, #4]\n\t"
+                   "cmp r12, r4\n\t"
+                   "bne 1b\n\t"
+                   "add sp, sp, #12\n\t"
+                   "pop {r4-r11, pc}\n\t");
+}
+#else
+#define RP_HAVE_DW_ASM 0
+#endif
+
 /* Depthwise 3x3 of one pixel, every tap a pointer (padding: kZeroTap), inlined with a constant C (a
  * multiple of 4) so the weight offsets are immediates. Four channels a pass. */
 static RP_ALWAYS_INLINE void dw_px_fixed(const rp_conv_t *dw, const int8_t *const taps[9],
@@ -533,6 +590,15 @@ static void dw_px(const rp_conv_t *dw, const int8_t *const taps[9], int32_t C,
     for (int32_t t = 0; t < 9; ++t)
       full[t] = taps[t] ? taps[t] : kZeroTap;
     const int relu = rp_clamp_mode_of(dw->rq.act_min, dw->rq.act_max) == RP_CLAMP_RELU;
+#if RP_HAVE_DW_ASM
+    if (relu && dw->rq_blocks && dw->weights_x16 && ((uintptr_t)dw->weights_x16 & 3u) == 0) {
+      const dw_args_t a = {full,          dw->weights_x16,
+                           dw->rq_blocks, dw->rq_blocks + C / 4 * RP_REQUANT_BLOCK_WORDS,
+                           out,           ((uint32_t)dw->rq.act_max & 0xffu) * 0x01010101u};
+      dw_px_relu_asm(&a);
+      return;
+    }
+#endif
     if (C == 64 && relu)
       dw_px_fixed(dw, full, out, 64, RP_CLAMP_RELU);
     else if (C == 64)
@@ -668,6 +734,60 @@ static void head_conv_any(const rp_conv_t *p, const int8_t *const taps[9], int16
   }
 }
 
+#if RP_HAVE_DW_ASM
+#define RP_HAVE_HEAD_ASM 1
+/* A 3x3 head's accumulators for a group of 4 (or 2) output channels at one pixel, in Thumb-2
+ * assembly: acc (the biases) += the 9 taps (padding: kZeroTap) times the group's rows packed by
+ * rp_conv_pack_x16, fully unrolled for the input width. Per input word one LDR, two SXTB16, and
+ * per 2 rows one LDM and four SMLADs (12 instructions for 16 MACs where rp_dot4_s8_x16 takes
+ * 15). Same integer sums. */
+#define RP_HEAD_ASM_WORD4                                                                          \
+  "ldr r4, [r10], #4\n\t"                                                                          \
+  "sxtb16 r5, r4\n\t"                                                                              \
+  "sxtb16 r4, r4, ror #8\n\t"                                                                      \
+  "ldm r11!, {r6-r9}\n\t"                                                                          \
+  "smlad r0, r6, r5, r0\n\t"                                                                       \
+  "smlad r0, r7, r4, r0\n\t"                                                                       \
+  "smlad r1, r8, r5, r1\n\t"                                                                       \
+  "smlad r1, r9, r4, r1\n\t"                                                                       \
+  "ldm r11!, {r6-r9}\n\t"                                                                          \
+  "smlad r2, r6, r5, r2\n\t"                                                                       \
+  "smlad r2, r7, r4, r2\n\t"                                                                       \
+  "smlad r3, r8, r5, r3\n\t"                                                                       \
+  "smlad r3, r9, r4, r3\n\t"
+#define RP_HEAD_ASM_WORD2                                                                          \
+  "ldr r4, [r10], #4\n\t"                                                                          \
+  "sxtb16 r5, r4\n\t"                                                                              \
+  "sxtb16 r4, r4, ror #8\n\t"                                                                      \
+  "ldm r11!, {r6-r9}\n\t"                                                                          \
+  "smlad r0, r6, r5, r0\n\t"                                                                       \
+  "smlad r0, r7, r4, r0\n\t"                                                                       \
+  "smlad r1, r8, r5, r1\n\t"                                                                       \
+  "smlad r1, r9, r4, r1\n\t"
+#define RP_HEAD_ASM(name, C, word)                                                                 \
+  __attribute__((naked, noinline)) static void name(                                               \
+      RP_UNUSED const int8_t *const *taps, RP_UNUSED const int16_t *w, RP_UNUSED int32_t *acc) {   \
+    __asm__ volatile("push {r4-r11, lr}\n\t"                                                       \
+                     "mov r12, r0\n\t"                                                             \
+                     "mov r11, r1\n\t"                                                             \
+                     "push {r2}\n\t"                                                               \
+                     "ldm r2, {r0-r3}\n\t"                                                         \
+                     ".irp t, 0,1,2,3,4,5,6,7,8\n\t"                                               \
+                     "ldr r10, [r12, #4*\\t]\n\t"                                                  \
+                     ".rept " #C " / 4\n\t" word ".endr\n\t"                                       \
+                     ".endr\n\t"                                                                   \
+                     "pop {r12}\n\t"                                                               \
+                     "stm r12, {r0-r3}\n\t"                                                        \
+                     "pop {r4-r11, pc}\n\t");                                                      \
+  }
+RP_HEAD_ASM(head4_c32, 32, RP_HEAD_ASM_WORD4)
+RP_HEAD_ASM(head4_c64, 64, RP_HEAD_ASM_WORD4)
+RP_HEAD_ASM(head2_c32, 32, RP_HEAD_ASM_WORD2)
+RP_HEAD_ASM(head2_c64, 64, RP_HEAD_ASM_WORD2)
+#else
+#define RP_HAVE_HEAD_ASM 0
+#endif
+
 /* The accumulators of output channels oc.. of a 3x3 head at one pixel (a null tap is zero padding),
  * four or two channels a pass so each input word is sign-extended once for all of them; inlined
  * with a constant C. Writes the requantized int16 outputs. */
@@ -681,6 +801,34 @@ static RP_ALWAYS_INLINE void head_conv_px(const rp_conv_t *p, const int8_t *cons
   /* The generator's int16 copy (rp_conv_pack_x16): groups of 4 rows, then one of 2; tap t of a
    * group starts t * C / 4 words (of 4 or 2 rows x 4 int16) in. LDRD needs word alignment. */
   const int16_t *w16 = p->weights_x16;
+#if RP_HAVE_HEAD_ASM
+  if (w16 && ((uintptr_t)w16 & 3u) == 0 && (C == 32 || C == 64)) {
+    const int8_t *full[9];
+    for (int32_t t = 0; t < 9; ++t)
+      full[t] = taps[t] ? taps[t] : kZeroTap;
+    int32_t acc[4];
+    for (; oc + 4 <= n; oc += 4) {
+      memcpy(acc, bias + oc, sizeof acc);
+      if (C == 32)
+        head4_c32(full, w16 + oc * K, acc);
+      else
+        head4_c64(full, w16 + oc * K, acc);
+      for (int32_t i = 0; i < 4; ++i)
+        out[oc + i] = (int16_t)finish_hi(mul, sh, lo, hi, acc[i], oc + i);
+    }
+    if (oc + 2 <= n) {
+      memcpy(acc, bias + oc, 2 * sizeof acc[0]);
+      acc[2] = acc[3] = 0;
+      if (C == 32)
+        head2_c32(full, w16 + oc * K, acc);
+      else
+        head2_c64(full, w16 + oc * K, acc);
+      for (int32_t i = 0; i < 2; ++i)
+        out[oc + i] = (int16_t)finish_hi(mul, sh, lo, hi, acc[i], oc + i);
+      oc += 2;
+    }
+  }
+#endif
   if (w16 && ((uintptr_t)w16 & 3u) == 0) {
     for (; oc + 4 <= n; oc += 4) {
       const int16_t *g = w16 + oc * K;

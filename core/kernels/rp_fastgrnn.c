@@ -83,10 +83,9 @@ rp_status rp_fastgrnn_step(const rp_fastgrnn_t *cell, const int16_t *RP_RESTRICT
 
 #if RP_USE_SIMD32 && defined(__GNUC__) && defined(__thumb2__)
 #define RP_HAVE_MATVEC16_ASM 1
-/* out[j] = sum_k m[16 j + k] * v[k] for a 16x16 int16 matrix: v stays in r0-r7 (8 pairs) and
- * each row is two LDMs and eight SMLADs, where the C loop reloads v for every row (~24
- * instructions a row, 10 here). The row sums go to the stack (every register is in use) and are
- * copied to out at the end. Same integer sums as dot_s16. */
+/* 16x16 int16 matrix times vector: v stays in r0-r7 (8 pairs) and each row is two LDMs and eight
+ * SMLADs, where the C loop reloads v for every row (~24 instructions a row, 10 here). The row
+ * sums go to the stack (every register is in use). Same integer sums as dot_s16. */
 #define RP_UNUSED __attribute__((unused))
 /* The 16 rows of a 16x16 int16 matrix at lr (advanced past it) times the vector in r0-r7: row j's
  * sum at [sp + 4 j]. Clobbers r8-r12. */
@@ -104,32 +103,40 @@ rp_status rp_fastgrnn_step(const rp_fastgrnn_t *cell, const int16_t *RP_RESTRICT
   "smlad r12, r7, r11, r12\n\t"                                                                    \
   "str r12, [sp, #4*\\row]\n\t"                                                                    \
   ".endr\n\t"
-/* m, v and out must be 4-byte aligned (LDM/STM). */
+/* out[j] = rp_requantize_block(sum_k m[16 j + k] * v[k], units[j]): RNN2's requantized x.W of one
+ * input. m, v and out must be 4-byte aligned (LDM/STM). */
+typedef char rp_fastgrnn_unit_is_three_words[sizeof(rp_fastgrnn_unit_t) == 12 ? 1 : -1];
 __attribute__((naked, noinline)) static void
-matvec16_s16(RP_UNUSED const int16_t *m, RP_UNUSED const int16_t *v, RP_UNUSED int32_t *out) {
-  __asm__ volatile("push {r2, r4-r11, lr}\n\t"
+matvec16_rq_s16(RP_UNUSED const int16_t *m, RP_UNUSED const int16_t *v, RP_UNUSED int32_t *out,
+                RP_UNUSED const rp_fastgrnn_unit_t *units) {
+  __asm__ volatile("push {r2, r3, r4-r11, lr}\n\t"
                    "sub sp, sp, #64\n\t"
                    "mov lr, r0\n\t"
                    "ldm r1, {r0-r7}\n\t" RP_MATVEC16_ROWS_TO_STACK "ldr lr, [sp, #64]\n\t"
-                   "ldm sp!, {r0-r7}\n\t"
-                   "stm lr!, {r0-r7}\n\t"
-                   "ldm sp!, {r0-r7}\n\t"
-                   "stm lr!, {r0-r7}\n\t"
-                   "pop {r2, r4-r11, pc}\n\t");
+                   "ldr r3, [sp, #68]\n\t"
+                   ".irp j, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n\t"
+                   "ldr r0, [sp, #4*\\j]\n\t"
+                   "ldm r3!, {r4-r6}\n\t"
+                   "smmla r0, r0, r4, r5\n\t"
+                   "asr r0, r0, r6\n\t"
+                   "str r0, [lr, #4*\\j]\n\t"
+                   ".endr\n\t"
+                   "add sp, sp, #64\n\t"
+                   "pop {r2, r3, r4-r11, pc}\n\t");
 }
 
-/* One hidden-16 step from a non-zero state, step_h16's integers: U.h as in matvec16_s16, then
- * per unit the U requantization (SMMUL), the two table lookups and the gate, with every constant
- * in a register (~21 instructions a unit; the C loop spilled to ~30). */
-/* The assembly reads rp_fastgrnn_gate_t as four consecutive words, rp_fastgrnn_xw4_t as five. */
-typedef char rp_fastgrnn_gate_is_four_words[sizeof(rp_fastgrnn_gate_t) == 16 ? 1 : -1];
+/* One hidden-16 step from a non-zero state, step_h16's integers: U.h by RP_MATVEC16_ROWS_TO_STACK,
+ * then per unit the U requantization (SMMUL), the two table lookups and the gate, with every
+ * constant in a register (~21 instructions a unit; the C loop spilled to ~30). */
+/* The assembly reads rp_fastgrnn_gate_t and rp_fastgrnn_xw4_t as five consecutive words. */
+typedef char rp_fastgrnn_gate_is_five_words[sizeof(rp_fastgrnn_gate_t) == 20 ? 1 : -1];
 typedef char rp_fastgrnn_xw4_is_five_words[sizeof(rp_fastgrnn_xw4_t) == 20 ? 1 : -1];
 typedef struct {
   const int16_t *u;               /* 0: 16x16 recurrent matrix, word aligned */
   const int16_t *h;               /* 4: state, word aligned */
   int16_t *next;                  /* 8: new state */
   const int32_t *wx;              /* 12: requantized x.W per unit (step16_s16) */
-  const rp_fastgrnn_gate_t *gate; /* 16: per unit, 4 words */
+  const rp_fastgrnn_gate_t *gate; /* 16: per unit, 5 words */
   const int16_t *sigmoid0;        /* 20: rp_sigmoid_q12_lookup_zero */
   const int16_t *tanh0;           /* 24: rp_tanh_q12_lookup_zero */
   int32_t zeta;                   /* 28 */
@@ -176,59 +183,65 @@ typedef struct {
   "ldr lr, [r0, #0]\n\t"                                                                           \
   "ldr r1, [r0, #4]\n\t"                                                                           \
   "ldm r1, {r0-r7}\n\t" RP_MATVEC16_ROWS_TO_STACK
-/* r0 h, r1 next, r3 gate, r4 sigmoid0, r5 tanh0, r6 zeta, r7 coef_base_nu, r2 2^14, r8 8 */
+/* r0 h, r1 next, r3 gate, r4 sigmoid0, r5 tanh0, r6 zeta, r7 coef_base_nu, r8 8 + 2^18: the
+ * final rounding 2^14 rides in coef * h~ + 8 as 2^18 ((a + 2^18) >> 4 = (a >> 4) + 2^14; prepare
+ * checks that coef * h~ + 8 + 2^18 stays below 2^31), which frees r2. */
 #define RP_STEP16_GATE_SETUP                                                                       \
   "ldr lr, [sp, #128]\n\t"                                                                         \
   "add lr, lr, #4\n\t"                                                                             \
   "ldm lr, {r0-r7}\n\t"                                                                            \
-  "mov r2, #16384\n\t"                                                                             \
-  "mov r8, #8\n\t"
+  "movw r8, #8\n\t"                                                                                \
+  "movt r8, #4\n\t"
 #define RP_STEP16_GATES                                                                            \
   ".irp j, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n\t"                                              \
-  "ldm r3!, {r9-r12}\n\t" /* u_multiplier, u_k, bias_gate, bias_update */                          \
-  "ldr lr, [sp, #4*\\j]\n\t"                                                                       \
-  "smmul lr, lr, r9\n\t"                                                                           \
-  "asr lr, lr, r10\n\t"                                                                            \
-  "add lr, lr, #1\n\t"                                                                             \
+  "ldm r3!, {r9-r12, lr}\n\t" /* u_multiplier, u_round, u_shift, bias_gate, bias_update */         \
+  "ldr r2, [sp, #4*\\j]\n\t"                                                                       \
+  "smmla r2, r2, r9, r10\n\t"                                                                      \
+  "asr r2, r2, r11\n\t" /* rq(U.h), rp_requantize_block */                                         \
   "ldr r9, [sp, #64+4*\\j]\n\t"                                                                    \
-  "add lr, r9, lr, asr #1\n\t" /* pre = x.W + rq(U.h) */                                           \
-  "add r9, lr, r11\n\t"                                                                            \
+  "add r2, r2, r9\n\t" /* pre = x.W + rq(U.h) */                                                   \
+  "add r9, r2, r12\n\t"                                                                            \
   "ssat r9, #16, r9\n\t"                                                                           \
   "ldrsh r9, [r4, r9, lsl #1]\n\t" /* z */                                                         \
-  "add r10, lr, r12\n\t"                                                                           \
+  "add r10, r2, lr\n\t"                                                                            \
   "ssat r10, #16, r10\n\t"                                                                         \
   "ldrsh r10, [r5, r10, lsl #1]\n\t" /* h~ */                                                      \
   "mls r11, r6, r9, r7\n\t"                                                                        \
   "asr r11, r11, #15\n\t"     /* coef */                                                           \
-  "mla r12, r11, r10, r8\n\t" /* coef * h~ + 8 */                                                  \
+  "mla r12, r11, r10, r8\n\t" /* coef * h~ + 8 + 2^18 */                                           \
   "ldrsh r10, [r0, #2*\\j]\n\t"                                                                    \
-  "mla r10, r9, r10, r2\n\t" /* z * h + 2^14 */                                                    \
+  "mul r10, r9, r10\n\t" /* z * h */                                                               \
   "add r10, r10, r12, asr #4\n\t"                                                                  \
   "ssat r10, #16, r10, asr #15\n\t"                                                                \
   "strh r10, [r1, #2*\\j]\n\t"                                                                     \
   ".endr\n\t"
-/* The zero start state: U.h = 0 (rp_requantize(0) = 0), so pre = x.W, and z * h = 0. */
+/* The zero start state: U.h = 0 (rp_requantize(0) = 0), so pre = x.W, and z * h = 0:
+ * h' = ((coef * h~ + 8 + 2^18) >> 4) >> 15, one arithmetic shift by 19. */
 #define RP_STEP16_GATES_ZERO                                                                       \
   ".irp j, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n\t"                                              \
-  "ldm r3!, {r9-r12}\n\t"                                                                          \
-  "ldr lr, [sp, #64+4*\\j]\n\t"                                                                    \
-  "add r9, lr, r11\n\t"                                                                            \
+  "ldm r3!, {r9-r12, lr}\n\t"                                                                      \
+  "ldr r2, [sp, #64+4*\\j]\n\t"                                                                    \
+  "add r9, r2, r12\n\t"                                                                            \
   "ssat r9, #16, r9\n\t"                                                                           \
   "ldrsh r9, [r4, r9, lsl #1]\n\t"                                                                 \
-  "add r10, lr, r12\n\t"                                                                           \
+  "add r10, r2, lr\n\t"                                                                            \
   "ssat r10, #16, r10\n\t"                                                                         \
   "ldrsh r10, [r5, r10, lsl #1]\n\t"                                                               \
   "mls r11, r6, r9, r7\n\t"                                                                        \
   "asr r11, r11, #15\n\t"                                                                          \
   "mla r12, r11, r10, r8\n\t"                                                                      \
-  "add r10, r2, r12, asr #4\n\t"                                                                   \
-  "ssat r10, #16, r10, asr #15\n\t"                                                                \
+  "ssat r10, #16, r12, asr #19\n\t"                                                                \
   "strh r10, [r1, #2*\\j]\n\t"                                                                     \
   ".endr\n\t"
 
 __attribute__((naked, noinline)) static void step16_s16(RP_UNUSED const step16_args_t *a) {
   __asm__ volatile(RP_STEP16_ENTER RP_STEP16_WX_COPY RP_STEP16_MATVEC RP_STEP16_GATE_SETUP
                        RP_STEP16_GATES RP_STEP16_LEAVE);
+}
+/* The first step of a sweep over given x.W (zero state; a->h unused): RNN2's. */
+__attribute__((naked, noinline)) static void step16_zero(RP_UNUSED const step16_args_t *a) {
+  __asm__ volatile(
+      RP_STEP16_ENTER RP_STEP16_WX_COPY RP_STEP16_GATE_SETUP RP_STEP16_GATES_ZERO RP_STEP16_LEAVE);
 }
 /* RNN1's steps: the int8 input's x.W in the step (a->x8, a->xw4; a->wx unused). */
 __attribute__((naked, noinline)) static void step16_x4(RP_UNUSED const step16_args_t *a) {
@@ -269,10 +282,16 @@ void rp_fastgrnn_prepare(const rp_fastgrnn_t *cell, rp_fastgrnn_prepared_t *out)
     if (RP_HAVE_MATVEC16_ASM && !(aligned4(cell->w) && aligned4(cell->u))) out->fast = 0;
     rp_fastgrnn_unit_t *q = &out->unit[j];
     q->w_multiplier = cell->w_multiplier[j];
-    q->w_k = -2 - cell->w_shift[j];
+    const int32_t w_k = -2 - cell->w_shift[j];
+    if (w_k > 30) out->fast = 0; /* 2^k must be an int32 */
+    q->w_round = (int32_t)1 << (w_k > 30 ? 0 : w_k);
+    q->w_shift = w_k + 1;
     rp_fastgrnn_gate_t *g = &out->gate[j];
+    const int32_t u_k = -2 - cell->u_shift[j];
+    if (u_k > 30) out->fast = 0; /* 2^k must be an int32 */
     g->u_multiplier = cell->u_multiplier[j];
-    g->u_k = -2 - cell->u_shift[j];
+    g->u_round = (int32_t)1 << (u_k > 30 ? 0 : u_k);
+    g->u_shift = u_k + 1;
     g->bias_gate = cell->bias_gate[j];
     g->bias_update = cell->bias_update[j];
   }
@@ -292,6 +311,9 @@ void rp_fastgrnn_prepare(const rp_fastgrnn_t *cell, rp_fastgrnn_prepared_t *out)
   /* sigmoid(zeta) and sigmoid(nu) are Q15 in [0, 32767], so this is below 2^31. */
   const int64_t coef_base_nu = (int64_t)out->coef_base + (int64_t)cell->nu * 32768;
   if (coef_base_nu > INT32_MAX || cell->zeta < 0 || cell->nu < 0) out->fast = 0;
+  /* The assembly gate adds 8 + 2^18 to coef * h~ (|h~| <= 2^15, 0 <= coef <= zeta + nu): no
+   * int32 overflow. */
+  if (((int64_t)cell->zeta + cell->nu + 1) * 32768 + 8 + (1 << 18) > INT32_MAX) out->fast = 0;
   out->coef_base_nu = (int32_t)coef_base_nu;
 }
 
@@ -309,36 +331,34 @@ static RP_ALWAYS_INLINE void step_h16(const rp_fastgrnn_prepared_t *p, const int
   const int16_t *w = p->cell->w, *u = p->cell->u;
   const rp_fastgrnn_unit_t *q = p->unit;
 #if RP_HAVE_MATVEC16_ASM
-  if (!zero_h) {
-    if (!use_wx) {
-      RP_UNROLL_UNITS
-      for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q, w += n_in)
-        pre[j] = rp_requantize_high_k(dot_s16(w, x, n_in), q->w_multiplier, q->w_k);
-      wx = pre;
-    }
-    const step16_args_t a = {u,
-                             h,
-                             next,
-                             wx,
-                             p->gate,
-                             rp_sigmoid_q12_lookup_zero,
-                             rp_tanh_q12_lookup_zero,
-                             p->cell->zeta,
-                             p->coef_base_nu,
-                             0,
-                             0};
-    step16_s16(&a);
-    return;
+  (void)u;
+  if (!use_wx) {
+    RP_UNROLL_UNITS
+    for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q, w += n_in)
+      pre[j] = rp_requantize_block(dot_s16(w, x, n_in), &q->w_multiplier);
+    wx = pre;
   }
-  RP_UNROLL_UNITS
-  for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q, w += n_in)
-    pre[j] = use_wx ? wx[j] : rp_requantize_high_k(dot_s16(w, x, n_in), q->w_multiplier, q->w_k);
+  const step16_args_t a = {u,
+                           h,
+                           next,
+                           wx,
+                           p->gate,
+                           rp_sigmoid_q12_lookup_zero,
+                           rp_tanh_q12_lookup_zero,
+                           p->cell->zeta,
+                           p->coef_base_nu,
+                           0,
+                           0};
+  if (zero_h)
+    step16_zero(&a);
+  else
+    step16_s16(&a);
+  return;
 #else
   RP_UNROLL_UNITS
   for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q, w += n_in, u += 16) {
-    pre[j] = use_wx ? wx[j] : rp_requantize_high_k(dot_s16(w, x, n_in), q->w_multiplier, q->w_k);
-    if (!zero_h)
-      pre[j] += rp_requantize_high_k(dot_s16(u, h, 16), p->gate[j].u_multiplier, p->gate[j].u_k);
+    pre[j] = use_wx ? wx[j] : rp_requantize_block(dot_s16(w, x, n_in), &q->w_multiplier);
+    if (!zero_h) pre[j] += rp_requantize_block(dot_s16(u, h, 16), &p->gate[j].u_multiplier);
   }
 #endif
   const int32_t zeta = p->cell->zeta, nu = p->cell->nu, coef_base = p->coef_base;
@@ -452,12 +472,11 @@ static void bidirectional_h16(const rp_fastgrnn_prepared_t *p, const int16_t *x,
     const int16_t *xt = x + t * x_stride, *w = p->cell->w;
     const rp_fastgrnn_unit_t *q = p->unit;
 #if RP_HAVE_MATVEC16_ASM
-    matvec16_s16(w, xt, wx[t]);
-    for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q)
-      wx[t][j] = rp_requantize_high_k(wx[t][j], q->w_multiplier, q->w_k);
+    (void)q;
+    matvec16_rq_s16(w, xt, wx[t], p->unit);
 #else
     for (int32_t j = 0; j < RP_FASTGRNN_FAST_HIDDEN; ++j, ++q, w += 16)
-      wx[t][j] = rp_requantize_high_k(dot_s16(w, xt, 16), q->w_multiplier, q->w_k);
+      wx[t][j] = rp_requantize_block(dot_s16(w, xt, 16), &q->w_multiplier);
 #endif
   }
   for (int32_t dir = 0; dir < 2; ++dir) {

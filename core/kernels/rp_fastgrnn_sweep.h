@@ -16,11 +16,12 @@ extern "C" {
  * loop, requantization shifts precomputed); fast = 0: the generic step runs instead. */
 #define RP_FASTGRNN_FAST_HIDDEN 16
 typedef struct {
-  int32_t w_multiplier, w_k; /* k = -2 - shift: rp_requantize_high_k */
+  int32_t w_multiplier, w_round, w_shift; /* rp_requantize_block: m, 2^k, k + 1, k = -2 - shift */
 } rp_fastgrnn_unit_t;
-/* What the gate reads per unit, in this order (the Cortex-M step loads it with one LDM). */
+/* What the gate reads per unit, in this order (the Cortex-M step loads it with one LDM): the U.h
+ * requantization as rp_requantize_block reads it (m, 2^k, k + 1 with k = -2 - u_shift). */
 typedef struct {
-  int32_t u_multiplier, u_k;
+  int32_t u_multiplier, u_round, u_shift;
   int32_t bias_gate, bias_update;
 } rp_fastgrnn_gate_t;
 /* Input-4 cells (RNNPool's RNN1) on the Cortex-M4 assembly: a unit's x.W row in the order SXTB16
