@@ -218,14 +218,10 @@ static RP_ALWAYS_INLINE int32_t finish_fast(const rq_local *rq, int32_t acc, int
  * the C loop took 14 and spilled around the requantization), fully unrolled for the input width;
  * then per output SMMLA + ASR (rp_requantize_block), the saturation, the 4 bytes packed into one
  * word (ReLU: the upper bound by USUB8 + SEL on all four) and one STR. Same integers. */
-typedef struct {
-  const int8_t *in;          /* 0: the int8 pixel, word aligned */
-  const int16_t *w16;        /* 4: rp_conv_pack_x16 rows, word aligned */
-  const int32_t *blocks;     /* 8: rp_requant_blocks */
-  const int32_t *blocks_end; /* 12 */
-  int8_t *out;               /* 16 */
-  uint32_t hi4;              /* 20: ReLU: the upper bound in each byte */
-} pointwise_args_t;
+/* The assembly reads rp_pointwise_asm_args_t as six words: in, w16, blocks, blocks_end, out,
+ * hi4. */
+typedef rp_pointwise_asm_args_t pointwise_args_t;
+typedef char rp_pointwise_args_are_six_words[sizeof(pointwise_args_t) == 24 ? 1 : -1];
 
 #define RP_PW_MAC4                                                                                 \
   "ldrd r4, r5, [r10], #8\n\t"                                                                     \
@@ -289,36 +285,31 @@ RP_POINTWISE_ASM(pointwise32_relu, 32, RP_ASM_PACK4_RELU)
 RP_POINTWISE_ASM(pointwise64_relu, 64, RP_ASM_PACK4_RELU)
 RP_POINTWISE_ASM(pointwise128_relu, 128, RP_ASM_PACK4_RELU)
 
-/* The assembly for this conv and pixel, or 0 (then the C loop runs). */
-static int pointwise_asm(const rp_conv_t *p, const int8_t *in, int8_t *out, const int mode) {
+/* The assembly for this conv (and its arguments but in/out), or 0 (then the C loop runs). */
+typedef void (*pointwise_asm_fn)(const pointwise_args_t *a);
+static pointwise_asm_fn pointwise_asm_for(const rp_conv_t *p, const int mode, pointwise_args_t *a) {
   const int32_t cin = p->in_c;
   if (!p->rq_blocks || !p->weights_x16 || ((uintptr_t)p->weights_x16 & 3u) != 0 ||
-      ((uintptr_t)in & 3u) != 0 || p->out_c % 4 != 0 ||
-      (mode != RP_CLAMP_S8 && mode != RP_CLAMP_RELU))
+      p->out_c % 4 != 0 || (mode != RP_CLAMP_S8 && mode != RP_CLAMP_RELU))
     return 0;
-  const uint32_t hi = (uint32_t)p->rq.act_max & 0xffu;
-  const pointwise_args_t a = {in,           p->weights_x16,
-                              p->rq_blocks, p->rq_blocks + p->out_c / 4 * RP_REQUANT_BLOCK_WORDS,
-                              out,          hi * 0x01010101u};
-  if (mode == RP_CLAMP_S8) {
-    if (cin == 32)
-      pointwise32_s8(&a);
-    else if (cin == 64)
-      pointwise64_s8(&a);
-    else if (cin == 128)
-      pointwise128_s8(&a);
-    else
-      return 0;
-  } else {
-    if (cin == 32)
-      pointwise32_relu(&a);
-    else if (cin == 64)
-      pointwise64_relu(&a);
-    else if (cin == 128)
-      pointwise128_relu(&a);
-    else
-      return 0;
-  }
+  a->w16 = p->weights_x16;
+  a->blocks = p->rq_blocks;
+  a->blocks_end = p->rq_blocks + p->out_c / 4 * RP_REQUANT_BLOCK_WORDS;
+  a->hi4 = ((uint32_t)p->rq.act_max & 0xffu) * 0x01010101u;
+  if (mode == RP_CLAMP_S8)
+    return cin == 32 ? pointwise32_s8
+                     : (cin == 64 ? pointwise64_s8 : (cin == 128 ? pointwise128_s8 : 0));
+  return cin == 32 ? pointwise32_relu
+                   : (cin == 64 ? pointwise64_relu : (cin == 128 ? pointwise128_relu : 0));
+}
+
+static int pointwise_asm(const rp_conv_t *p, const int8_t *in, int8_t *out, const int mode) {
+  pointwise_args_t a;
+  const pointwise_asm_fn fn = ((uintptr_t)in & 3u) == 0 ? pointwise_asm_for(p, mode, &a) : 0;
+  if (!fn) return 0;
+  a.in = in;
+  a.out = out;
+  fn(&a);
   return 1;
 }
 #else
@@ -388,6 +379,26 @@ static RP_ALWAYS_INLINE void pointwise_px(const rp_conv_t *p, const int8_t *RP_R
   }
   for (; oc < cout; ++oc, w += cin)
     out[oc] = (int8_t)finish_fast(&rq, rp_dot_s8(in, w, cin, rq.bias[oc]), oc, mode);
+}
+
+void rp_pointwise_px_prepare(const rp_conv_t *p, rp_pointwise_px_t *out) {
+  memset(out, 0, sizeof *out);
+  out->conv = p;
+#if RP_HAVE_POINTWISE_ASM
+  if (p && p->weights && p->rq.bias && p->rq.multiplier && p->rq.shift && p->input_offset == 0)
+    out->run = pointwise_asm_for(p, rp_clamp_mode_of(p->rq.act_min, p->rq.act_max), &out->args);
+#endif
+}
+
+void rp_pointwise_px_run(rp_pointwise_px_t *pp, const int8_t *RP_RESTRICT in,
+                         int8_t *RP_RESTRICT out) {
+  if (pp->run && ((uintptr_t)in & 3u) == 0) {
+    pp->args.in = in;
+    pp->args.out = out;
+    pp->run(&pp->args);
+    return;
+  }
+  rp_pointwise_s8(pp->conv, in, 1, out);
 }
 
 rp_status rp_requant_blocks(const rp_requant_t *rq, int32_t out_c, int32_t *out) {

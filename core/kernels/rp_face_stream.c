@@ -214,7 +214,9 @@ static void conv_px(rp_face_stream_t *s, int32_t iy0, int32_t ox, int8_t *out_px
  * input offset folded into the bias (sum (x + o) w = sum x w + o sum w: the same integer). */
 typedef struct {
   uint32_t w01, w23, w45, w67;
-  int32_t w8, bias, multiplier, shift, k;
+  int32_t w8, bias;
+  int32_t multiplier, round, post; /* rp_requantize_block: m, 2^k, k + 1 (k = -2 - shift) */
+  int32_t shift;
 } stem_channel;
 
 static uint32_t pair16(int32_t lo, int32_t hi) {
@@ -272,14 +274,37 @@ static void conv_row(rp_face_stream_t *s, int32_t y) {
       ch[oc].bias = p->rq.bias[oc] + p->input_offset * sum;
       ch[oc].multiplier = p->rq.multiplier[oc];
       ch[oc].shift = p->rq.shift[oc];
-      ch[oc].k = -2 - ch[oc].shift;
-      if (ch[oc].shift < RP_REQUANTIZE_HIGH_MIN_SHIFT ||
-          ch[oc].shift > RP_REQUANTIZE_HIGH_MAX_SHIFT)
-        fast_rq = 0;
+      const int32_t k = -2 - ch[oc].shift;
+      if (k < 0 || k > 30) fast_rq = 0; /* rp_requant_blocks' range */
+      ch[oc].round = (int32_t)1 << (fast_rq ? k : 0);
+      ch[oc].post = k + 1;
     }
     const uint8_t *r0 = rows + (iy0 % 3) * W, *r1 = rows + ((iy0 + 1) % 3) * W;
     const uint8_t *r2 = rows + ((iy0 + 2) % 3) * W;
     const int32_t lo = p->rq.act_min, hi = p->rq.act_max;
+#if RP_USE_SIMD32
+    /* RNNPool-Face-M4's stem: 4 channels, ReLU: the 4 bytes packed, clamped by USUB8 + SEL and
+     * stored as one word. */
+    if (Co == 4 && fast_rq && rp_clamp_mode_of(lo, hi) == RP_CLAMP_RELU) {
+      const uint32_t hi4 = ((uint32_t)hi & 0xffu) * 0x01010101u;
+      for (int32_t ox = ox_lo; ox < ox_hi; ++ox) {
+        const int32_t ix = ox * S - p->pad;
+        const uint32_t x01 = pair16(r0[ix], r0[ix + 1]), x23 = pair16(r0[ix + 2], r1[ix]);
+        const uint32_t x45 = pair16(r1[ix + 1], r1[ix + 2]), x67 = pair16(r2[ix], r2[ix + 1]);
+        const int32_t x8 = r2[ix + 2];
+        uint32_t v = 0;
+        for (int32_t oc = 0; oc < 4; ++oc) {
+          const stem_channel *c = &ch[oc];
+          const int32_t acc = stem_taps(c, x01, x23, x45, x67, x8);
+          v |= __usat(rp_requantize_block(acc, &c->multiplier), 8) << (8 * oc);
+        }
+        (void)__usub8(v, hi4); /* GE where a byte >= hi */
+        v = __sel(hi4, v);
+        memcpy(out + ox * 4, &v, sizeof v);
+      }
+      ox_lo = ox_hi;
+    }
+#endif
     for (int32_t ox = ox_lo; ox < ox_hi; ++ox) {
       const int32_t ix = ox * S - p->pad;
       const uint32_t x01 = pair16(r0[ix], r0[ix + 1]), x23 = pair16(r0[ix + 2], r1[ix]);
@@ -289,7 +314,7 @@ static void conv_row(rp_face_stream_t *s, int32_t y) {
       for (int32_t oc = 0; oc < Co; ++oc) {
         const stem_channel *c = &ch[oc];
         const int32_t acc = stem_taps(c, x01, x23, x45, x67, x8);
-        const int32_t v = fast_rq ? rp_requantize_high_k(acc, c->multiplier, c->k)
+        const int32_t v = fast_rq ? rp_requantize_block(acc, &c->multiplier)
                                   : rp_requantize(acc, c->multiplier, c->shift);
         o[oc] = (int8_t)rp_clamp(v, lo, hi);
       }
@@ -637,8 +662,8 @@ static void mob_fill(rp_face_stream_t *s, int32_t b, int32_t y, int32_t x_last) 
   const int32_t W = s->blk_in[b].w, target = y * W + x_last;
   for (; s->mob_filled[b] <= target; ++s->mob_filled[b]) {
     const int32_t yy = s->mob_filled[b] / W, xx = s->mob_filled[b] % W;
-    rp_pointwise_s8(&k->expand, mob_source_px(s, b, yy, xx), 1,
-                    ring_px(s, RP_STREAM_BUF_EXPAND0 + b, W, k->hidden_c, yy, xx));
+    rp_pointwise_px_run(&s->expand[b], mob_source_px(s, b, yy, xx),
+                        ring_px(s, RP_STREAM_BUF_EXPAND0 + b, W, k->hidden_c, yy, xx));
   }
 }
 
@@ -663,10 +688,10 @@ static void mob_out_row(rp_face_stream_t *s, int32_t b, int32_t o, int32_t fill_
     dw_px(dw, taps, C, dw_out);
     int8_t *out = mob_out_px(s, b, o, x);
     if (k->has_residual) { /* in place: `out` holds the block input pixel of row o */
-      rp_pointwise_s8(&k->project, dw_out, 1, proj);
+      rp_pointwise_px_run(&s->project[b], dw_out, proj);
       rp_add_s8(&k->residual, out, proj, out, Co);
     } else {
-      rp_pointwise_s8(&k->project, dw_out, 1, out);
+      rp_pointwise_px_run(&s->project[b], dw_out, out);
     }
     digest(s, RP_STREAM_LAYER_MOB0 + b, out, Co);
   }
@@ -1035,6 +1060,8 @@ rp_status rp_face_stream_begin(rp_face_stream_t *s, const rp_face_model_t *m,
   for (int32_t b = 0; b < RP_FACE_MBCONVS; ++b) {
     s->blk_in[b] = g.blk_in[b];
     s->blk_out[b] = g.blk_out[b];
+    rp_pointwise_px_prepare(&m->mob[b].expand, &s->expand[b]);
+    rp_pointwise_px_prepare(&m->mob[b].project, &s->project[b]);
   }
   int32_t base = 0;
   for (int32_t k = 0; k < RP_FACE_HEADS; ++k) {

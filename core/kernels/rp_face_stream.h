@@ -97,6 +97,7 @@ typedef struct {
   int32_t prior_base[RP_FACE_HEADS];
   rp_face_stream_layout_t layout;
   uint8_t *buf[RP_STREAM_BUFFERS];
+  rp_pointwise_px_t expand[RP_FACE_MBCONVS], project[RP_FACE_MBCONVS]; /* per-pixel 1x1 convs */
   /* progress */
   int32_t pixels_in_row, rows_in, conv_rows_done, pool_rows_done, pad_row;
   int32_t mob_rows_out[RP_FACE_MBCONVS], mob_filled[RP_FACE_MBCONVS];

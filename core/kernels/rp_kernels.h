@@ -152,6 +152,25 @@ rp_status rp_requant_blocks(const rp_requant_t *rq, int32_t out_c, int32_t *out)
 
 rp_status rp_conv_pack_x16(const int8_t *weights, int32_t out_c, int32_t row_len, int16_t *out);
 int32_t rp_pointwise_s8_get_buffer_size(const rp_conv_t *p);
+/* One pixel of a validated 1x1 conv, prepared once for many calls (a streaming executor's
+ * per-pixel projections): on the Cortex-M4 with the generator's int16 weights and requant blocks
+ * the assembly runs with no per-call checks; elsewhere (run null) rp_pointwise_s8. */
+typedef struct {
+  const int8_t *in;          /* word aligned */
+  const int16_t *w16;        /* rp_conv_pack_x16 rows, word aligned */
+  const int32_t *blocks;     /* rp_requant_blocks */
+  const int32_t *blocks_end; /* blocks + out_c / 4 blocks */
+  int8_t *out;
+  uint32_t hi4; /* ReLU: the upper bound in each byte */
+} rp_pointwise_asm_args_t;
+typedef struct {
+  const rp_conv_t *conv;
+  void (*run)(const rp_pointwise_asm_args_t *a);
+  rp_pointwise_asm_args_t args;
+} rp_pointwise_px_t;
+void rp_pointwise_px_prepare(const rp_conv_t *p, rp_pointwise_px_t *out);
+void rp_pointwise_px_run(rp_pointwise_px_t *pp, const int8_t *RP_RESTRICT in,
+                         int8_t *RP_RESTRICT out);
 rp_status rp_pointwise_s8(const rp_conv_t *p, const int8_t *RP_RESTRICT in, int32_t pixels,
                           int8_t *RP_RESTRICT out);
 

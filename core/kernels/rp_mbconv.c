@@ -93,6 +93,20 @@ static RP_ALWAYS_INLINE int32_t rq_by_kind(int32_t v, int32_t m, int32_t s, cons
   return rp_requantize_hi(v, m, s);
 }
 
+/* rq_by_kind of an input term v = int8 * 2^RP_ADD_LEFT_SHIFT (|v| <= 2^27): on the DSP path the
+ * shift -1 case, round(v m / 2^32), is SMMULR, and the shift 0 case, round(v m / 2^31), is SMMULR
+ * of 2v (no overflow: |2v| <= 2^28). The same integers. */
+static RP_ALWAYS_INLINE int32_t rq_input_by_kind(int32_t v, int32_t m, int32_t s, const int kind) {
+#if RP_USE_SIMD32 && defined(__GNUC__)
+  if (kind == RQ_MINUS1 || kind == RQ_ZERO) {
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(kind == RQ_ZERO ? 2 * v : v), "r"(m));
+    return r;
+  }
+#endif
+  return rq_by_kind(v, m, s, kind);
+}
+
 /* The element loop with the three requantizations' cases fixed (the same integers as the generic
  * form: each case is rp_requantize_hi's). */
 static RP_ALWAYS_INLINE void add_loop(const rp_add_t *p, const int8_t *a, const int8_t *b,
@@ -101,8 +115,8 @@ static RP_ALWAYS_INLINE void add_loop(const rp_add_t *p, const int8_t *a, const 
   const int32_t am = p->a_multiplier, as = p->a_shift, bm = p->b_multiplier, bs = p->b_shift;
   const int32_t om = p->out_multiplier, os = p->out_shift;
   for (int32_t i = 0; i < count; ++i) {
-    const int32_t sa = rq_by_kind((int32_t)a[i] * (1 << RP_ADD_LEFT_SHIFT), am, as, ka);
-    const int32_t sb = rq_by_kind((int32_t)b[i] * (1 << RP_ADD_LEFT_SHIFT), bm, bs, kb);
+    const int32_t sa = rq_input_by_kind((int32_t)a[i] * (1 << RP_ADD_LEFT_SHIFT), am, as, ka);
+    const int32_t sb = rq_input_by_kind((int32_t)b[i] * (1 << RP_ADD_LEFT_SHIFT), bm, bs, kb);
     out[i] = (int8_t)rp_clamp_mode(rq_by_kind(sa + sb, om, os, ko), -128, 127, RP_CLAMP_S8);
   }
 }
