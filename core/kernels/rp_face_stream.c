@@ -178,6 +178,37 @@ static int8_t *ring_px(rp_face_stream_t *s, int32_t id, int32_t width, int32_t c
   return (int8_t *)s->buf[id] + ((y * width + x) % capacity) * channels;
 }
 
+/* The 3x3 window's 9 pixels around (y, x) of a ring of `width`-pixel rows (ring_px's indexing),
+ * `pad` for those outside the frame. Each row's ring offset is reduced once (rows[r]); a pixel is
+ * then one add and at most one wrap, where ring_px divides. */
+typedef struct {
+  int32_t base[3]; /* (y - 1 + r) * width % capacity, or -1 outside the frame */
+} ring_rows_t;
+
+static void ring_rows(int32_t width, int32_t height, int32_t y, ring_rows_t *out) {
+  const int32_t capacity = 2 * width + 3;
+  for (int32_t r = 0; r < 3; ++r) {
+    const int32_t iy = y - 1 + r;
+    out->base[r] = (iy < 0 || iy >= height) ? -1 : (iy * width) % capacity;
+  }
+}
+
+static RP_ALWAYS_INLINE void ring_taps(const uint8_t *buf, const ring_rows_t *rows, int32_t width,
+                                       int32_t channels, int32_t x, const int8_t *pad,
+                                       const int8_t *taps[9]) {
+  const int32_t capacity = 2 * width + 3;
+  for (int32_t t = 0; t < 9; ++t) {
+    const int32_t base = rows->base[t / 3], ix = x - 1 + t % 3;
+    if (base < 0 || ix < 0 || ix >= width) {
+      taps[t] = pad;
+      continue;
+    }
+    int32_t i = base + ix; /* < 2 capacity */
+    if (i >= capacity) i -= capacity;
+    taps[t] = (const int8_t *)buf + i * channels;
+  }
+}
+
 /* ---- stem: conv rows into the band, RNNPool patch rows into the padded row ---- */
 
 static inline int32_t finish_rq(const rp_requant_t *rq, int32_t acc, int32_t oc) {
@@ -349,11 +380,43 @@ static int emit_prepare(const rp_rnnpool_t *p, emit_rq_t *e) {
   return 1;
 }
 
+#if RP_USE_SIMD32 && defined(__GNUC__) && defined(__thumb2__)
+#define RP_HAVE_EMIT16_ASM 1
+/* rnnpool_emit for 16 channels in Thumb-2 assembly: per channel LDRSH, one LDM of its emit_rq_t,
+ * RSB (state * 2^14 - offset * 2^14), SMMLA + ASR, SSAT, STRB (7 instructions; the C took 13). */
+typedef char rp_emit_rq_is_four_words[sizeof(emit_rq_t) == 16 ? 1 : -1];
+__attribute__((naked, noinline)) static void emit16_asm(__attribute__((unused))
+                                                        const int16_t *state,
+                                                        __attribute__((unused)) const emit_rq_t *e,
+                                                        __attribute__((unused)) int8_t *out) {
+  __asm__ volatile("push {r4-r7}\n\t"
+                   ".irp j, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n\t"
+                   "ldrsh r3, [r0, #2*\\j]\n\t"
+                   "ldm r1!, {r4-r7}\n\t"
+                   "rsb r3, r4, r3, lsl #14\n\t"
+                   "smmla r3, r3, r5, r6\n\t"
+                   "asr r3, r3, r7\n\t"
+                   "ssat r3, #8, r3\n\t"
+                   "strb r3, [r2, #\\j]\n\t"
+                   ".endr\n\t"
+                   "pop {r4-r7}\n\t"
+                   "bx lr\n\t");
+}
+#else
+#define RP_HAVE_EMIT16_ASM 0
+#endif
+
 /* Sweep d's (0..3) output channels d * h2 .. d * h2 + h2 - 1: int8 = requantize(state -
  * centre[c]) per channel c, as rp_rnnpool_output (the same integers); e: emit_prepare's or 0. */
 static void rnnpool_emit(const rp_rnnpool_t *p, const emit_rq_t *e, const int16_t *state,
                          int8_t *out, int32_t d) {
   const int32_t h2 = p->rnn2.hidden_size;
+#if RP_HAVE_EMIT16_ASM
+  if (e && h2 == 16) {
+    emit16_asm(state, e + d * 16, out + d * 16);
+    return;
+  }
+#endif
   if (e) {
     e += d * h2;
     for (int32_t j = 0, c = d * h2; j < h2; ++j, ++c)
@@ -676,15 +739,12 @@ static void mob_out_row(rp_face_stream_t *s, int32_t b, int32_t o, int32_t fill_
   const int32_t st = k->stride, H = s->blk_in[b].h, W = s->blk_in[b].w, C = k->hidden_c;
   const int32_t Co = k->out_c;
   int8_t *dw_out = (int8_t *)s->buf[RP_STREAM_BUF_SCRATCH], *proj = dw_out + C;
+  ring_rows_t rows;
+  ring_rows(W, H, o * st, &rows);
   for (int32_t x = 0; x < s->blk_out[b].w; ++x) {
     if (fill_row >= 0) mob_fill(s, b, fill_row, min32(x * st + 1, W - 1));
     const int8_t *taps[9];
-    for (int32_t t = 0; t < 9; ++t) {
-      const int32_t iy = o * st - 1 + t / 3, ix = x * st - 1 + t % 3;
-      taps[t] = (iy < 0 || iy >= H || ix < 0 || ix >= W)
-                    ? 0
-                    : ring_px(s, RP_STREAM_BUF_EXPAND0 + b, W, C, iy, ix);
-    }
+    ring_taps(s->buf[RP_STREAM_BUF_EXPAND0 + b], &rows, W, C, x * st, 0, taps);
     dw_px(dw, taps, C, dw_out);
     int8_t *out = mob_out_px(s, b, o, x);
     if (k->has_residual) { /* in place: `out` holds the block input pixel of row o */
@@ -738,9 +798,13 @@ static void head_fill(rp_face_stream_t *s, int32_t k, int32_t y, int32_t x_last)
       memcpy(dst, src, (size_t)in->c);
       continue;
     }
-    rp_l2norm_t one = s->m->l2norm[k];
-    one.pixels = 1;
-    rp_l2norm_s8(&one, src, dst);
+    if (s->l2norm_shift[k] != 0) {
+      rp_l2norm_px_uniform(&s->m->l2norm[k], s->l2norm_shift[k], src, dst);
+    } else {
+      rp_l2norm_t one = s->m->l2norm[k];
+      one.pixels = 1;
+      rp_l2norm_s8(&one, src, dst);
+    }
     digest(s, RP_STREAM_LAYER_L2NORM0 + k, dst, in->c);
   }
   time_enter(s, prev);
@@ -828,9 +892,7 @@ static RP_ALWAYS_INLINE void head_conv_px(const rp_conv_t *p, const int8_t *cons
   const int16_t *w16 = p->weights_x16;
 #if RP_HAVE_HEAD_ASM
   if (w16 && ((uintptr_t)w16 & 3u) == 0 && (C == 32 || C == 64)) {
-    const int8_t *full[9];
-    for (int32_t t = 0; t < 9; ++t)
-      full[t] = taps[t] ? taps[t] : kZeroTap;
+    const int8_t *const *full = taps; /* head_out_row's padding taps are kZeroTap here */
     int32_t acc[4];
     for (; oc + 4 <= n; oc += 4) {
       memcpy(acc, bias + oc, sizeof acc);
@@ -973,16 +1035,16 @@ static void head_out_row(rp_face_stream_t *s, int32_t k, int32_t o, int32_t fill
   const rp_conv_t *lc = &s->m->loc[k], *cf = &s->m->conf[k];
   const int32_t nl = lc->out_c, nc = cf->out_c;
   int16_t *loc = (int16_t *)s->buf[RP_STREAM_BUF_SCRATCH], *conf = loc + nl;
+  /* Padding taps: the zero pixel (zero point 0) where it is wide enough, so the kernels need no
+   * test; else null (skipped). */
+  const int8_t *const pad = C <= RP_DW_MAX_C ? kZeroTap : 0;
+  ring_rows_t rows;
+  ring_rows(W, H, o, &rows);
   for (int32_t x = 0; x < W; ++x) {
     if (fill_row >= 0) head_fill(s, k, fill_row, min32(x + 1, W - 1));
     const int32_t prev = time_enter(s, RP_STREAM_LAYER_LOC0 + 2 * k);
     const int8_t *taps[9];
-    for (int32_t t = 0; t < 9; ++t) {
-      const int32_t iy = o - 1 + t / 3, ix = x - 1 + t % 3;
-      taps[t] = (iy >= 0 && iy < H && ix >= 0 && ix < W)
-                    ? ring_px(s, RP_STREAM_BUF_WINDOW0 + k, W, C, iy, ix)
-                    : 0;
-    }
+    ring_taps(s->buf[RP_STREAM_BUF_WINDOW0 + k], &rows, W, C, x, pad, taps);
     head_conv(lc, taps, loc);
     digest(s, RP_STREAM_LAYER_LOC0 + 2 * k, loc, nl * 2);
     time_enter(s, RP_STREAM_LAYER_LOC0 + 2 * k + 1);
@@ -1063,6 +1125,8 @@ rp_status rp_face_stream_begin(rp_face_stream_t *s, const rp_face_model_t *m,
     rp_pointwise_px_prepare(&m->mob[b].expand, &s->expand[b]);
     rp_pointwise_px_prepare(&m->mob[b].project, &s->project[b]);
   }
+  for (int32_t k = 0; k < RP_FACE_L2NORMS; ++k)
+    s->l2norm_shift[k] = rp_l2norm_uniform_shift(&m->l2norm[k]);
   int32_t base = 0;
   for (int32_t k = 0; k < RP_FACE_HEADS; ++k) {
     s->head_in[k] = g.head_in[k];

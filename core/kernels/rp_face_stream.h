@@ -98,6 +98,7 @@ typedef struct {
   rp_face_stream_layout_t layout;
   uint8_t *buf[RP_STREAM_BUFFERS];
   rp_pointwise_px_t expand[RP_FACE_MBCONVS], project[RP_FACE_MBCONVS]; /* per-pixel 1x1 convs */
+  int32_t l2norm_shift[RP_FACE_L2NORMS]; /* rp_l2norm_uniform_shift, 0: none */
   /* progress */
   int32_t pixels_in_row, rows_in, conv_rows_done, pool_rows_done, pad_row;
   int32_t mob_rows_out[RP_FACE_MBCONVS], mob_filled[RP_FACE_MBCONVS];

@@ -284,13 +284,13 @@ void rp_fastgrnn_prepare(const rp_fastgrnn_t *cell, rp_fastgrnn_prepared_t *out)
     q->w_multiplier = cell->w_multiplier[j];
     const int32_t w_k = -2 - cell->w_shift[j];
     if (w_k > 30) out->fast = 0; /* 2^k must be an int32 */
-    q->w_round = (int32_t)1 << (w_k > 30 ? 0 : w_k);
+    q->w_round = (int32_t)1 << (w_k < 0 || w_k > 30 ? 0 : w_k);
     q->w_shift = w_k + 1;
     rp_fastgrnn_gate_t *g = &out->gate[j];
     const int32_t u_k = -2 - cell->u_shift[j];
     if (u_k > 30) out->fast = 0; /* 2^k must be an int32 */
     g->u_multiplier = cell->u_multiplier[j];
-    g->u_round = (int32_t)1 << (u_k > 30 ? 0 : u_k);
+    g->u_round = (int32_t)1 << (u_k < 0 || u_k > 30 ? 0 : u_k);
     g->u_shift = u_k + 1;
     g->bias_gate = cell->bias_gate[j];
     g->bias_update = cell->bias_update[j];
@@ -305,7 +305,7 @@ void rp_fastgrnn_prepare(const rp_fastgrnn_t *cell, rp_fastgrnn_prepared_t *out)
     x->w02 = (uint16_t)w[0] | ((uint32_t)(uint16_t)w[2] << 16);
     x->w13 = (uint16_t)w[1] | ((uint32_t)(uint16_t)w[3] << 16);
     x->multiplier = cell->w_multiplier[j];
-    x->round = (int32_t)1 << (k > 30 ? 0 : k);
+    x->round = (int32_t)1 << (k < 0 || k > 30 ? 0 : k);
     x->shift = k + 1;
   }
   /* sigmoid(zeta) and sigmoid(nu) are Q15 in [0, 32767], so this is below 2^31. */
@@ -479,9 +479,40 @@ static void bidirectional_h16(const rp_fastgrnn_prepared_t *p, const int16_t *x,
       wx[t][j] = rp_requantize_block(dot_s16(w, xt, 16), &q->w_multiplier);
 #endif
   }
+  const int32_t last = steps - 1;
+#if RP_HAVE_MATVEC16_ASM
+  /* The assembly steps with one argument block per call, only h, next and wx changing. */
+  step16_args_t a = {p->cell->u,
+                     0,
+                     0,
+                     0,
+                     p->gate,
+                     rp_sigmoid_q12_lookup_zero,
+                     rp_tanh_q12_lookup_zero,
+                     p->cell->zeta,
+                     p->coef_base_nu,
+                     0,
+                     0};
   for (int32_t dir = 0; dir < 2; ++dir) {
     int16_t *const h = dir ? bwd : fwd, *cur = h, *nxt = other;
-    const int32_t last = steps - 1;
+    a.next = nxt;
+    a.wx = wx[dir ? last : 0];
+    step16_zero(&a);
+    for (int32_t t = 1; t < steps; ++t) {
+      a.h = nxt;
+      a.next = cur;
+      a.wx = wx[dir ? last - t : t];
+      step16_s16(&a);
+      int16_t *const tmp = cur;
+      cur = nxt;
+      nxt = tmp;
+    }
+    if (nxt != h) memcpy(h, nxt, RP_FASTGRNN_FAST_HIDDEN * sizeof(int16_t));
+  }
+  return;
+#endif
+  for (int32_t dir = 0; dir < 2; ++dir) {
+    int16_t *const h = dir ? bwd : fwd, *cur = h, *nxt = other;
     step_h16(p, 0, 16, cur, nxt, 1, wx[dir ? last : 0], 1);
     for (int32_t t = 1; t < steps; ++t) {
       int16_t *const tmp = cur;

@@ -288,6 +288,12 @@ typedef struct {
 } rp_l2norm_t;
 int32_t rp_l2norm_s8_get_buffer_size(const rp_l2norm_t *p);
 rp_status rp_l2norm_s8(const rp_l2norm_t *p, const int8_t *RP_RESTRICT in, int8_t *RP_RESTRICT out);
+/* The shift every channel shares when it is in [-33, -2] (most models: one per layer), else 0. */
+int32_t rp_l2norm_uniform_shift(const rp_l2norm_t *p);
+/* rp_l2norm_s8 of one pixel of a validated p whose channels all have `shift`
+ * (rp_l2norm_uniform_shift): the same integers with the shift's case hoisted. */
+void rp_l2norm_px_uniform(const rp_l2norm_t *p, int32_t shift, const int8_t *RP_RESTRICT in,
+                          int8_t *RP_RESTRICT out);
 
 /* CRC-32 (IEEE 802.3, reflected, as zlib) for per-layer digests and the model digest. */
 uint32_t rp_crc32(uint32_t crc, const void *data, size_t len);
