@@ -830,20 +830,6 @@ static void head_conv_any(const rp_conv_t *p, const int8_t *const taps[9], int16
  * rp_conv_pack_x16, fully unrolled for the input width. Per input word one LDR, two SXTB16, and
  * per 2 rows one LDM and four SMLADs (12 instructions for 16 MACs where rp_dot4_s8_x16 takes
  * 15). Same integer sums. */
-#define RP_HEAD_ASM_WORD4                                                                          \
-  "ldr r4, [r10], #4\n\t"                                                                          \
-  "sxtb16 r5, r4\n\t"                                                                              \
-  "sxtb16 r4, r4, ror #8\n\t"                                                                      \
-  "ldm r11!, {r6-r9}\n\t"                                                                          \
-  "smlad r0, r6, r5, r0\n\t"                                                                       \
-  "smlad r0, r7, r4, r0\n\t"                                                                       \
-  "smlad r1, r8, r5, r1\n\t"                                                                       \
-  "smlad r1, r9, r4, r1\n\t"                                                                       \
-  "ldm r11!, {r6-r9}\n\t"                                                                          \
-  "smlad r2, r6, r5, r2\n\t"                                                                       \
-  "smlad r2, r7, r4, r2\n\t"                                                                       \
-  "smlad r3, r8, r5, r3\n\t"                                                                       \
-  "smlad r3, r9, r4, r3\n\t"
 #define RP_HEAD_ASM_WORD2                                                                          \
   "ldr r4, [r10], #4\n\t"                                                                          \
   "sxtb16 r5, r4\n\t"                                                                              \
@@ -853,6 +839,13 @@ static void head_conv_any(const rp_conv_t *p, const int8_t *const taps[9], int16
   "smlad r0, r7, r4, r0\n\t"                                                                       \
   "smlad r1, r8, r5, r1\n\t"                                                                       \
   "smlad r1, r9, r4, r1\n\t"
+#define RP_HEAD_ASM_WORD4                                                                          \
+  RP_HEAD_ASM_WORD2                                                                                \
+  "ldm r11!, {r6-r9}\n\t"                                                                          \
+  "smlad r2, r6, r5, r2\n\t"                                                                       \
+  "smlad r2, r7, r4, r2\n\t"                                                                       \
+  "smlad r3, r8, r5, r3\n\t"                                                                       \
+  "smlad r3, r9, r4, r3\n\t"
 #define RP_HEAD_ASM(name, C, word)                                                                 \
   __attribute__((naked, noinline)) static void name(                                               \
       RP_UNUSED const int8_t *const *taps, RP_UNUSED const int16_t *w, RP_UNUSED int32_t *acc) {   \

@@ -253,6 +253,51 @@ __attribute__((naked, noinline)) static void step16_x4_zero(RP_UNUSED const step
   __asm__ volatile(
       RP_STEP16_ENTER RP_STEP16_WX_X4 RP_STEP16_GATE_SETUP RP_STEP16_GATES_ZERO RP_STEP16_LEAVE);
 }
+
+/* The argument block of a cell's assembly steps; h, next and the input are set per step. */
+static RP_ALWAYS_INLINE step16_args_t step16_args(const rp_fastgrnn_prepared_t *p) {
+  const step16_args_t a = {p->cell->u,
+                           0,
+                           0,
+                           0,
+                           p->gate,
+                           rp_sigmoid_q12_lookup_zero,
+                           rp_tanh_q12_lookup_zero,
+                           p->cell->zeta,
+                           p->coef_base_nu,
+                           0,
+                           0};
+  return a;
+}
+
+typedef void (*step16_fn)(const step16_args_t *a);
+/* A sweep of `steps` assembly steps from the zero state, ping-ponging between other and h (no
+ * copy per step), the final state left in h: first() for step 0, step() after. Step t reads
+ * x8[t] (RNN1's int8 inputs) or, when x8 is null, the requantized x.W at wx + t * wx_step. */
+static RP_ALWAYS_INLINE void asm_sweep(step16_args_t *a, step16_fn first, step16_fn step,
+                                       const int8_t *const *x8, const int32_t *wx, int32_t wx_step,
+                                       int32_t steps, int16_t *h, int16_t *other) {
+  int16_t *cur = h, *nxt = other;
+  a->next = nxt;
+  if (x8)
+    a->x8 = x8[0];
+  else
+    a->wx = wx;
+  first(a);
+  for (int32_t t = 1; t < steps; ++t) {
+    a->h = nxt;
+    a->next = cur;
+    if (x8)
+      a->x8 = x8[t];
+    else
+      a->wx = wx + t * wx_step;
+    step(a);
+    int16_t *const tmp = cur;
+    cur = nxt;
+    nxt = tmp;
+  }
+  if (nxt != h) memcpy(h, nxt, RP_FASTGRNN_FAST_HIDDEN * sizeof(int16_t));
+}
 #else
 #define RP_HAVE_MATVEC16_ASM 0
 #endif
@@ -338,17 +383,10 @@ static RP_ALWAYS_INLINE void step_h16(const rp_fastgrnn_prepared_t *p, const int
       pre[j] = rp_requantize_block(dot_s16(w, x, n_in), &q->w_multiplier);
     wx = pre;
   }
-  const step16_args_t a = {u,
-                           h,
-                           next,
-                           wx,
-                           p->gate,
-                           rp_sigmoid_q12_lookup_zero,
-                           rp_tanh_q12_lookup_zero,
-                           p->cell->zeta,
-                           p->coef_base_nu,
-                           0,
-                           0};
+  step16_args_t a = step16_args(p);
+  a.h = h;
+  a.next = next;
+  a.wx = wx;
   if (zero_h)
     step16_zero(&a);
   else
@@ -395,29 +433,9 @@ static RP_ALWAYS_INLINE void sweep_h16(const rp_fastgrnn_prepared_t *p, const vo
   int16_t *cur = h, *nxt = other;
 #if RP_HAVE_MATVEC16_ASM
   if (s8 && n_in == 4 && p->fast_x4) {
-    const int8_t *const *xs = (const int8_t *const *)x;
-    step16_args_t a = {p->cell->u,
-                       cur,
-                       nxt,
-                       0,
-                       p->gate,
-                       rp_sigmoid_q12_lookup_zero,
-                       rp_tanh_q12_lookup_zero,
-                       p->cell->zeta,
-                       p->coef_base_nu,
-                       xs[0],
-                       p->xw4};
-    step16_x4_zero(&a);
-    for (int32_t t = 1; t < steps; ++t) {
-      a.h = nxt;
-      a.next = cur;
-      a.x8 = xs[t];
-      step16_x4(&a);
-      int16_t *const tmp = cur;
-      cur = nxt;
-      nxt = tmp;
-    }
-    if (nxt != h) memcpy(h, nxt, RP_FASTGRNN_FAST_HIDDEN * sizeof(int16_t));
+    step16_args_t a = step16_args(p);
+    a.xw4 = p->xw4;
+    asm_sweep(&a, step16_x4_zero, step16_x4, (const int8_t *const *)x, 0, 0, steps, h, other);
     return;
   }
 #endif
@@ -481,34 +499,9 @@ static void bidirectional_h16(const rp_fastgrnn_prepared_t *p, const int16_t *x,
   }
   const int32_t last = steps - 1;
 #if RP_HAVE_MATVEC16_ASM
-  /* The assembly steps with one argument block per call, only h, next and wx changing. */
-  step16_args_t a = {p->cell->u,
-                     0,
-                     0,
-                     0,
-                     p->gate,
-                     rp_sigmoid_q12_lookup_zero,
-                     rp_tanh_q12_lookup_zero,
-                     p->cell->zeta,
-                     p->coef_base_nu,
-                     0,
-                     0};
-  for (int32_t dir = 0; dir < 2; ++dir) {
-    int16_t *const h = dir ? bwd : fwd, *cur = h, *nxt = other;
-    a.next = nxt;
-    a.wx = wx[dir ? last : 0];
-    step16_zero(&a);
-    for (int32_t t = 1; t < steps; ++t) {
-      a.h = nxt;
-      a.next = cur;
-      a.wx = wx[dir ? last - t : t];
-      step16_s16(&a);
-      int16_t *const tmp = cur;
-      cur = nxt;
-      nxt = tmp;
-    }
-    if (nxt != h) memcpy(h, nxt, RP_FASTGRNN_FAST_HIDDEN * sizeof(int16_t));
-  }
+  step16_args_t a = step16_args(p);
+  asm_sweep(&a, step16_zero, step16_s16, 0, wx[0], RP_FASTGRNN_FAST_HIDDEN, steps, fwd, other);
+  asm_sweep(&a, step16_zero, step16_s16, 0, wx[last], -RP_FASTGRNN_FAST_HIDDEN, steps, bwd, other);
   return;
 #endif
   for (int32_t dir = 0; dir < 2; ++dir) {
