@@ -482,7 +482,7 @@ static void pool_row(rp_face_stream_t *s, int32_t i) {
   int32_t prev = time_enter(s, RP_STREAM_LAYER_RNN_MODEL);
   const int32_t C = s->pad.c;
   int8_t *row = (int8_t *)s->buf[RP_STREAM_BUF_PAD_ROW];
-  /* On the stack (~2.6 KB, counted in the painted stack peak): prepared per pool row. */
+  /* On the stack (~2.7 KB, counted in the painted stack peak): prepared per pool row. */
   rp_fastgrnn_prepared_t rnn1, rnn2;
   rp_fastgrnn_prepare(&s->m->stem.rnnpool.rnn1, &rnn1);
   rp_fastgrnn_prepare(&s->m->stem.rnnpool.rnn2, &rnn2);

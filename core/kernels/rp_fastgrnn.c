@@ -126,8 +126,9 @@ matvec16_rq_s16(RP_UNUSED const int16_t *m, RP_UNUSED const int16_t *v, RP_UNUSE
 }
 
 /* One hidden-16 step from a non-zero state, step_h16's integers: U.h by RP_MATVEC16_ROWS_TO_STACK,
- * then per unit the U requantization (SMMUL), the two table lookups and the gate, with every
- * constant in a register (~21 instructions a unit; the C loop spilled to ~30). */
+ * then per unit the U requantization (SMMLA + ASR, rp_requantize_block), the two table lookups
+ * and the gate, with every constant in a register (20 instructions a unit; the C loop spilled to
+ * ~30). */
 /* The assembly reads rp_fastgrnn_gate_t and rp_fastgrnn_xw4_t as five consecutive words. */
 typedef char rp_fastgrnn_gate_is_five_words[sizeof(rp_fastgrnn_gate_t) == 20 ? 1 : -1];
 typedef char rp_fastgrnn_xw4_is_five_words[sizeof(rp_fastgrnn_xw4_t) == 20 ? 1 : -1];
