@@ -605,9 +605,6 @@ static RP_ALWAYS_INLINE void dw_px_fixed(const rp_conv_t *dw, const int8_t *cons
   const int32_t *blocks = dw->rq_blocks;
   const int32_t lo = dw->rq.act_min, hi = dw->rq.act_max;
 #if RP_USE_SIMD32
-  const uint32_t hi4 = ((uint32_t)hi & 0xffu) * 0x01010101u;
-#endif
-#if RP_USE_SIMD32
   const int16_t *w16 = ((uintptr_t)dw->weights_x16 & 3u) == 0 ? dw->weights_x16 : 0; /* LDRD */
 #endif
   for (int32_t c = 0; c < C; c += 4) {
@@ -647,16 +644,6 @@ static RP_ALWAYS_INLINE void dw_px_fixed(const rp_conv_t *dw, const int8_t *cons
       const int32_t *t = blocks + 4 * c + 4;
       const int32_t r0 = rp_requantize_block(a0, t), r1 = rp_requantize_block(a1, t + 3);
       const int32_t r2 = rp_requantize_block(a2, t + 6), r3 = rp_requantize_block(a3, t + 9);
-#if RP_USE_SIMD32
-      if (mode == RP_CLAMP_RELU) { /* four bytes at once: USAT each, then USUB8 + SEL */
-        uint32_t v =
-            __usat(r0, 8) | (__usat(r1, 8) << 8) | (__usat(r2, 8) << 16) | (__usat(r3, 8) << 24);
-        (void)__usub8(v, hi4); /* GE where a byte >= hi */
-        v = __sel(hi4, v);
-        memcpy(out + c, &v, sizeof v);
-        continue;
-      }
-#endif
       out[c] = (int8_t)rp_clamp_mode(r0, lo, hi, mode);
       out[c + 1] = (int8_t)rp_clamp_mode(r1, lo, hi, mode);
       out[c + 2] = (int8_t)rp_clamp_mode(r2, lo, hi, mode);
@@ -885,27 +872,20 @@ static RP_ALWAYS_INLINE void head_conv_px(const rp_conv_t *p, const int8_t *cons
   const int16_t *w16 = p->weights_x16;
 #if RP_HAVE_HEAD_ASM
   if (w16 && ((uintptr_t)w16 & 3u) == 0 && (C == 32 || C == 64)) {
-    const int8_t *const *full = taps; /* head_out_row's padding taps are kZeroTap here */
-    int32_t acc[4];
-    for (; oc + 4 <= n; oc += 4) {
-      memcpy(acc, bias + oc, sizeof acc);
-      if (C == 32)
-        head4_c32(full, w16 + oc * K, acc);
-      else
-        head4_c64(full, w16 + oc * K, acc);
-      for (int32_t i = 0; i < 4; ++i)
+    /* head_out_row's padding taps are kZeroTap here. The packing's groups: 4 rows while they
+     * last, then one of 2. */
+    void (*const four)(const int8_t *const *, const int16_t *, int32_t *) =
+        C == 32 ? head4_c32 : head4_c64;
+    void (*const two)(const int8_t *const *, const int16_t *, int32_t *) =
+        C == 32 ? head2_c32 : head2_c64;
+    while (oc + 2 <= n) {
+      const int32_t rows = oc + 4 <= n ? 4 : 2;
+      int32_t acc[4] = {0, 0, 0, 0};
+      memcpy(acc, bias + oc, (size_t)rows * sizeof acc[0]);
+      (rows == 4 ? four : two)(taps, w16 + oc * K, acc);
+      for (int32_t i = 0; i < rows; ++i)
         out[oc + i] = (int16_t)finish_hi(mul, sh, lo, hi, acc[i], oc + i);
-    }
-    if (oc + 2 <= n) {
-      memcpy(acc, bias + oc, 2 * sizeof acc[0]);
-      acc[2] = acc[3] = 0;
-      if (C == 32)
-        head2_c32(full, w16 + oc * K, acc);
-      else
-        head2_c64(full, w16 + oc * K, acc);
-      for (int32_t i = 0; i < 2; ++i)
-        out[oc + i] = (int16_t)finish_hi(mul, sh, lo, hi, acc[i], oc + i);
-      oc += 2;
+      oc += rows;
     }
   }
 #endif
